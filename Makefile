@@ -1,0 +1,54 @@
+# linux-asi: a kernel patch queue with its build, boot and test harness.
+# `make help` lists the targets; README.md explains the workflow.
+
+CONFIG ?= test
+BOOT   ?= pti=off;pti=on
+export CONFIG BOOT APPEND CMD FORCE BISECT TIMEOUT SMP MEM
+
+S := scripts
+
+.PHONY: help deps tree export kernel initramfs run test check clean
+
+help:
+	@echo 'make deps       install the Debian packages the harness needs (idempotent)'
+	@echo 'make tree       build/linux = pinned base + patches/series (git am -3)'
+	@echo 'make export     patches/ = base..HEAD of build/linux (then commit patches/)'
+	@echo 'make kernel     configure (tinyconfig + configs/) and build bzImage'
+	@echo 'make initramfs  busybox + /init + the static selftests of tests/selftests.list'
+	@echo 'make run        boot to a shell; CMD="..." runs one command; APPEND="..." adds kernel parameters'
+	@echo 'make test       build what is stale, boot the BOOT matrix, run KUnit + selftests'
+	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
+	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
+	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"
+
+deps:
+	@$(S)/deps.sh
+
+tree:
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+kernel:
+	@$(S)/kernel.sh
+
+initramfs: kernel
+	@$(S)/initramfs.sh
+
+run: initramfs
+ifeq ($(strip $(CMD)),)
+	@$(S)/run.sh
+else
+	@$(S)/run.sh --cmd "$$CMD"
+endif
+
+test:
+	@$(S)/test.sh
+
+check:
+	@$(S)/check.sh
+
+clean:
+	rm -rf build/obj-* build/selftests-* build/initramfs-* build/test-* build/bisect
+

@@ -1,0 +1,34 @@
+#!/bin/sh
+# make initramfs: busybox-static, the harness /init and the selftest
+# programs of tests/selftests.list, built statically from the tree against
+# its own exported headers. Output: build/initramfs-$CONFIG.cpio.gz
+set -eu
+. "$(dirname "$0")/lib.sh"
+ensure_tree
+[ -f "$O/.config" ] || die "no kernel configured in $O (make kernel)"
+
+kmake -s headers >/dev/null
+ST="$B/selftests-$CONFIG"
+root="$B/initramfs-$CONFIG.d"
+rm -rf "$root"
+mkdir -p "$root/bin" "$root/tests"
+
+list="$top/tests/selftests.list"
+grep -v '^[[:space:]]*\(#\|$\)' "$list" >"$root/tests/list"
+while read -r dir prog _; do
+	mkdir -p "$ST/$dir" "$root/tests/$dir"
+	if ! make -s -C "$TREE/tools/testing/selftests/$dir" OUTPUT="$ST/$dir" \
+		CC="gcc -static" KHDR_INCLUDES="-isystem $O/usr/include" \
+		"$ST/$dir/$prog" >"$ST/$dir/$prog.log" 2>&1; then
+		cat "$ST/$dir/$prog.log" >&2
+		die "building selftest $dir/$prog failed"
+	fi
+	cp "$ST/$dir/$prog" "$root/tests/$dir/"
+done <"$root/tests/list"
+
+cp /bin/busybox "$root/bin/busybox"
+cp "$top/scripts/guest-init" "$root/init"
+out="$B/initramfs-$CONFIG.cpio.gz"
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out.tmp")
+mv "$out.tmp" "$out"
+note "$out: $(wc -l <"$root/tests/list") test programs, $(($(wc -c <"$out") / 1024)) KiB"

@@ -1,0 +1,54 @@
+# Shared settings for the harness scripts (sourced, POSIX sh).
+# shellcheck shell=sh
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/BASE"
+B=${B:-$top/build}
+TREE=${TREE:-$B/linux}
+CONFIG=${CONFIG:-test}
+O=${O:-$B/obj-$CONFIG}
+JOBS=${JOBS:-$(nproc)}
+
+# Reproducible and ccache-friendly kernel builds: fixed O=, fixed stamps.
+export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2024-11-17 00:00:00 UTC}"
+export KBUILD_BUILD_USER="${KBUILD_BUILD_USER:-linux-asi}"
+export KBUILD_BUILD_HOST="${KBUILD_BUILD_HOST:-harness}"
+export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/linux-asi-ccache}"
+export CCACHE_BASEDIR="$top"
+
+die() { echo "$(basename "$0"): error: $*" >&2; exit 1; }
+note() { echo "$(basename "$0"): $*"; }
+
+# Fragments for a config name: test is the base, anything else is layered
+# on top of it (e.g. CONFIG=debug -> test + debug).
+fragments() {
+	echo "$top/configs/test.config"
+	[ "$CONFIG" = test ] || echo "$top/configs/$CONFIG.config"
+}
+
+kmake() {
+	if command -v ccache >/dev/null 2>&1; then
+		make -C "$TREE" O="$O" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+	else
+		make -C "$TREE" O="$O" "$@"
+	fi
+}
+
+series_list() {
+	[ -f "$top/patches/series" ] || return 0
+	grep -v '^[[:space:]]*\(#\|$\)' "$top/patches/series"
+}
+
+# A hash of everything `make tree` applies: lets other targets notice that
+# patches/ moved on since the tree was made.
+series_hash() {
+	{
+		echo "$LINUX_SOURCE_VERSION"
+		series_list | while read -r p; do cat "$top/patches/$p"; done
+	} | sha1sum | cut -c1-40
+}
+
+# Create or refresh build/linux unless the caller points TREE elsewhere
+# (make check BISECT=1 builds a worktree it manages itself).
+ensure_tree() {
+	[ "${HARNESS_OWN_TREE:-0}" = 1 ] || "$top/scripts/tree.sh" --ensure
+}

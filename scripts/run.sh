@@ -1,0 +1,60 @@
+#!/bin/sh
+# Boot the kernel of build/obj-$CONFIG with the test initramfs in QEMU (TCG).
+#   run.sh                      interactive shell on the serial console
+#   run.sh --cmd 'CMD'          run one command in the guest, exit with its rc
+#   run.sh --test DIR           run the test list; console.log and results.tap
+#                               go to DIR; exits with QEMU's (or timeout's) rc
+# Environment: APPEND (extra kernel parameters), SMP (2), MEM (1G),
+# TIMEOUT (seconds, 900 for --test and --cmd).
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+kernel="$O/arch/x86/boot/bzImage"
+initrd="$B/initramfs-$CONFIG.cpio.gz"
+[ -f "$kernel" ] || die "no kernel at $kernel (make kernel)"
+[ -f "$initrd" ] || die "no initramfs at $initrd (make initramfs)"
+bios=/usr/share/qemu/qboot.rom
+[ -f "$bios" ] || bios=/usr/share/qemu/bios.bin
+
+append="console=ttyS0 panic=-1 ${APPEND:-}"
+# qemu [timeout-prefix...] -- [qemu args...]
+qemu() {
+	pre=""
+	while [ "$1" != -- ]; do pre="$pre $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	$pre qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}" \
+		-nodefaults -nographic -no-reboot -bios "$bios" \
+		-kernel "$kernel" -initrd "$initrd" "$@"
+}
+
+case "${1:-}" in
+"")
+	note "booting $(basename "$O") with: $append (Ctrl-A X quits QEMU)"
+	qemu -- -append "$append" -serial mon:stdio
+	;;
+--cmd)
+	enc=$(printf '%s' "$2" | base64 -w0)
+	log="$B/run-cmd.log"
+	set +e
+	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=cmd harness.cmd=$enc" \
+		-serial stdio </dev/null | tee "$log"
+	set -e
+	rc=$(sed -n 's/^harness: exit=\([0-9]*\).*/\1/p' "$log" | tail -n1)
+	[ -n "$rc" ] || die "the guest never reported the command's exit status (panic or timeout?); console: $log"
+	exit "$rc"
+	;;
+--test)
+	dir=$2
+	mkdir -p "$dir"
+	rm -f "$dir/console.log" "$dir/results.tap"
+	echo "$append harness.mode=test" >"$dir/cmdline"
+	set +e
+	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=test" \
+		-serial "file:$dir/console.log" -serial "file:$dir/results.tap" </dev/null
+	rc=$?
+	set -e
+	exit $rc
+	;;
+*) die "usage: run.sh [--cmd CMD | --test DIR]" ;;
+esac

@@ -1,0 +1,140 @@
+# Turn one boot's console log (KUnit KTAP, kernel messages) and results
+# file (selftest TAP framed by /init) into per-suite rows:
+#   boot<TAB>suite<TAB>pass<TAB>fail<TAB>skip<TAB>note
+# Usage: awk -v boot=LABEL -v qemu_rc=RC -f summarize.awk console.log results.tap
+# A boot that dies, hangs, oopses or warns never yields a clean summary.
+
+function row(suite, p, f, s, note) {
+	printf "%s\t%s\t%d\t%d\t%d\t%s\n", boot, suite, p, f, s, note
+}
+
+function kunit_close_suite(   f, note) {
+	if (ksuite == "")
+		return
+	f = kfail
+	note = ""
+	if (kplan >= 0 && kpass + kfail + kskip < kplan) {
+		f++
+		note = sprintf("only %d of %d cases reported", kpass + kfail + kskip, kplan)
+	}
+	row("kunit:" ksuite, kpass, f, kskip, note)
+	ksuite = ""
+}
+
+function st_close(rc,   f, note) {
+	f = sfail
+	note = ""
+	if (rc == "") {
+		f++
+		note = "did not finish (kernel died or hung in it)"
+	} else if (spass + sfail + sskip == 0) {
+		if (rc == 4)
+			sskip = 1
+		else {
+			f++
+			note = "no results, exit=" rc
+		}
+	} else if (rc != 0 && rc != 4 && sfail == 0) {
+		f++
+		note = "exit=" rc (rc == 137 ? " (killed by the timeout)" : "")
+	}
+	if (note == "" && splan > 0 && spass + sfail + sskip < splan && rc != 4) {
+		f++
+		note = sprintf("only %d of %d results", spass + sfail + sskip, splan)
+	}
+	row("selftest:" sprog, spass, f, sskip, note)
+	sprog = ""
+}
+
+BEGIN { ksuite = ""; sprog = ""; ktop = -1; kdone = 0; crash = "" }
+
+FNR == 1 { file++ }
+
+# ---- console log: KUnit and crash detection ----
+file == 1 {
+	line = $0
+	sub(/\r$/, "", line)
+	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
+	if (crash == "" && line ~ /(Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|Call Trace:|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected)/)
+		crash = line
+	if (line ~ /^KTAP version/) { inktap = 1; next }
+	if (!inktap)
+		next
+	if (ktop < 0 && line ~ /^1\.\.[0-9]+$/) { ktop = substr(line, 4) + 0; next }
+	if (line ~ /^    # Subtest: /) {
+		kunit_close_suite()
+		ksuite = substr(line, 16)
+		kpass = kfail = kskip = 0
+		kplan = -1
+		next
+	}
+	if (ksuite != "" && line ~ /^    1\.\.[0-9]+$/) { kplan = substr(line, 8) + 0; next }
+	if (ksuite != "" && line ~ /^    (not )?ok [0-9]+ /) {
+		if (line ~ /# SKIP/) kskip++
+		else if (line ~ /^    ok/) kpass++
+		else kfail++
+		next
+	}
+	if (line ~ /^(not )?ok [0-9]+ /) {
+		if (ksuite == "") {
+			# a suite that failed before reporting cases
+			n = line; sub(/^(not )?ok [0-9]+ /, "", n); sub(/ #.*/, "", n)
+			ksuite = n; kpass = kfail = kskip = 0; kplan = -1
+			if (line ~ /# SKIP/) kskip = 1
+			else if (line ~ /^not ok/) kfail = 1
+		} else if (line ~ /^not ok/ && kfail == 0)
+			kfail = 1
+		kunit_close_suite()
+		kdone++
+		if (ktop >= 0 && kdone >= ktop)
+			inktap = 0
+	}
+	next
+}
+
+# ---- results file: selftests framed by /init ----
+{
+	line = $0
+	sub(/\r$/, "", line)
+	if (line ~ /^# harness: begin/) { begun = 1; next }
+	if (line ~ /^# harness: done/) { done = 1; next }
+	if (line ~ /^# selftest: /) {
+		if (sprog != "") st_close("")
+		sprog = substr(line, 13)
+		spass = sfail = sskip = 0
+		splan = -1
+		next
+	}
+	if (sprog == "")
+		next
+	if (line ~ /^# exit: /) {
+		n = split(line, w, " ")
+		st_close(w[n])
+		next
+	}
+	if (splan < 0 && line ~ /^1\.\.[0-9]+/) { splan = substr(line, 4) + 0; next }
+	if (line ~ /^(not )?ok [0-9]+/) {
+		if (line ~ /# [Ss][Kk][Ii][Pp]/) sskip++
+		else if (line ~ /^ok/ || line ~ /# XFAIL/) spass++
+		else sfail++
+	}
+}
+
+END {
+	if (inktap && ksuite != "")
+		kunit_close_suite()
+	if (ktop >= 0 && kdone < ktop)
+		row("kunit", 0, 1, 0, sprintf("only %d of %d suites reported", kdone, ktop))
+	if (ktop < 0)
+		row("kunit", 0, 1, 0, "no KTAP output on the console (KUnit not run?)")
+	if (sprog != "")
+		st_close("")
+	if (!begun)
+		row("boot", 0, 1, 0, "never reached the tests" (qemu_rc == 124 ? " (timeout)" : ""))
+	else if (!done)
+		row("boot", 0, 1, 0, "did not finish the tests" (qemu_rc == 124 ? " (timeout)" : ""))
+	else if (qemu_rc != 0)
+		row("boot", 0, 1, 0, "QEMU exit status " qemu_rc)
+	if (crash != "")
+		row("console", 0, 1, 0, "kernel reported: " crash)
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# make test: build what is stale, then boot once per entry of BOOT
+# (';'-separated kernel command lines, a matrix), run KUnit and the
+# selftests, print a per-suite table and one closing line
+# "N passed, N failed, N skipped". Exits non-zero on any failure, a
+# panic/oops/BUG/WARN on the console, a boot that never reached or never
+# finished the tests, or a timeout.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+BOOT=${BOOT:-pti=off;pti=on}
+"$top/scripts/kernel.sh"
+"$top/scripts/initramfs.sh"
+
+R="$B/test-$CONFIG"
+rm -rf "$R"
+mkdir -p "$R"
+rows="$R/rows.tsv"
+: >"$rows"
+
+i=0
+IFS=';'
+for boot in $BOOT; do
+	unset IFS
+	i=$((i + 1))
+	boot=$(echo "$boot" | sed 's/^ *//; s/ *$//')
+	label=${boot:-default}
+	d="$R/$i"
+	note "boot $i: $label ${APPEND:+(+ $APPEND)}"
+	start=$(date +%s)
+	set +e
+	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --test "$d"
+	rc=$?
+	set -e
+	echo "$label" >"$d/label"
+	touch "$d/console.log" "$d/results.tap"
+	awk -v boot="$label" -v qemu_rc="$rc" -f "$top/scripts/summarize.awk" \
+		"$d/console.log" "$d/results.tap" >"$d/rows.tsv"
+	cat "$d/rows.tsv" >>"$rows"
+	f=$(awk -F'\t' '{f += $4} END {print f + 0}' "$d/rows.tsv")
+	note "boot $i: done in $(($(date +%s) - start)) s, $f failed; console: $d/console.log"
+	IFS=';'
+done
+unset IFS
+
+echo
+awk -F'\t' '
+	BEGIN { printf "%-22s %-40s %5s %5s %5s  %s\n", "boot", "suite", "pass", "fail", "skip", "note" }
+	{
+		printf "%-22s %-40s %5d %5d %5d  %s\n", $1, $2, $3, $4, $5, $6
+		p += $3; f += $4; s += $5
+	}
+	END {
+		print ""
+		printf "%d passed, %d failed, %d skipped\n", p, f, s
+		exit f > 0
+	}' "$rows" && exit 0
+
+echo
+echo "FAILED: see the console logs under $R/*/console.log and results in $R/*/results.tap" >&2
+exit 1
