@@ -67,4 +67,6 @@ if [ -f "$cl" ]; then
 	# keep a single blank line before the shortlog
 	awk 'BEGIN{b=0} /^$/{b++; if (b>1) next; print; next} {b=0; print}' "$cl" >"$tmp/cl2" && mv "$tmp/cl2" "$cl"
 fi
+# the tree and patches/ agree again: let other targets know
+echo "$(series_hash) $(g rev-parse HEAD)" >"$TREE/.git/linux-asi-stamp"
 note "exported $n patches to patches/ (commit them in this repository)"
