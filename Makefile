@@ -2,7 +2,7 @@
 # `make help` lists the targets; README.md explains the workflow.
 
 CONFIG ?= test
-BOOT   ?= pti=off;pti=on
+BOOT   ?= asi=off;asi=on pti=on no5lvl;asi=on pti=off no5lvl
 export CONFIG BOOT APPEND CMD FORCE BISECT TIMEOUT SMP MEM
 
 S := scripts
