@@ -2,8 +2,8 @@
 # `make help` lists the targets; README.md explains the workflow.
 
 CONFIG ?= test
-BOOT   ?= asi=off;asi=on pti=on no5lvl;asi=on pti=off no5lvl
-export CONFIG BOOT APPEND CMD FORCE BISECT TIMEOUT SMP MEM
+BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on pti=off no5lvl
+export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM
 
 S := scripts
 
@@ -15,7 +15,7 @@ help:
 	@echo 'make export     patches/ = base..HEAD of build/linux (then commit patches/)'
 	@echo 'make kernel     configure (tinyconfig + configs/) and build bzImage'
 	@echo 'make initramfs  busybox + /init + the static selftests of tests/selftests.list'
-	@echo 'make run        boot to a shell; CMD="..." runs one command; APPEND="..." adds kernel parameters'
+	@echo 'make run        boot (asi=on no5lvl) to a shell; CMD="..." runs one command; APPEND="..." replaces the ASI parameters'
 	@echo 'make test       build what is stale, boot the BOOT matrix, run KUnit + selftests'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
@@ -36,11 +36,15 @@ kernel:
 initramfs: kernel
 	@$(S)/initramfs.sh
 
+# make run boots with ASI on unless APPEND is given (even empty).
+# CMD is taken verbatim ($(value ...)): make must not expand "$(...)" in it.
+RUN_APPEND = $(if $(filter undefined,$(origin APPEND)),asi=on no5lvl,$(APPEND))
 run: initramfs
-ifeq ($(strip $(CMD)),)
-	@$(S)/run.sh
+ifeq ($(strip $(value CMD)),)
+	@APPEND='$(RUN_APPEND)' $(S)/run.sh
 else
-	@$(S)/run.sh --cmd "$$CMD"
+	$(file >build/run-cmd.sh,$(value CMD))
+	@APPEND='$(RUN_APPEND)' $(S)/run.sh --cmd-file build/run-cmd.sh
 endif
 
 test:

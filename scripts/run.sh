@@ -2,9 +2,10 @@
 # Boot the kernel of build/obj-$CONFIG with the test initramfs in QEMU (TCG).
 #   run.sh                      interactive shell on the serial console
 #   run.sh --cmd 'CMD'          run one command in the guest, exit with its rc
+#   run.sh --cmd-file FILE      the same, the command read from FILE
 #   run.sh --test DIR           run the test list; console.log and results.tap
 #                               go to DIR; exits with QEMU's (or timeout's) rc
-# Environment: APPEND (extra kernel parameters), SMP (2), MEM (1G),
+# Environment: APPEND (kernel parameters; unset: asi=on no5lvl), SMP (2), MEM (1G),
 # TIMEOUT (seconds, 900 for --test and --cmd).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -16,7 +17,9 @@ initrd="$B/initramfs-$CONFIG.cpio.gz"
 bios=/usr/share/qemu/qboot.rom
 [ -f "$bios" ] || bios=/usr/share/qemu/bios.bin
 
-append="console=ttyS0 panic=-1 ${APPEND:-}"
+# make run boots with ASI on unless told otherwise (APPEND= set, even empty);
+# make test passes each matrix entry in APPEND.
+append="console=ttyS0 panic=-1 ${APPEND-asi=on no5lvl}"
 # qemu [timeout-prefix...] -- [qemu args...]
 qemu() {
 	pre=""
@@ -33,8 +36,12 @@ case "${1:-}" in
 	note "booting $(basename "$O") with: $append (Ctrl-A X quits QEMU)"
 	qemu -- -append "$append" -serial mon:stdio
 	;;
---cmd)
-	enc=$(printf '%s' "$2" | base64 -w0)
+--cmd | --cmd-file)
+	if [ "$1" = --cmd ]; then
+		enc=$(printf '%s' "$2" | base64 -w0)
+	else
+		enc=$(base64 -w0 <"$2")
+	fi
 	log="$B/run-cmd.log"
 	set +e
 	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=cmd harness.cmd=$enc" \
@@ -56,5 +63,5 @@ case "${1:-}" in
 	set -e
 	exit $rc
 	;;
-*) die "usage: run.sh [--cmd CMD | --test DIR]" ;;
+*) die "usage: run.sh [--cmd CMD | --cmd-file FILE | --test DIR]" ;;
 esac

@@ -55,6 +55,10 @@ file == 1 {
 	line = $0
 	sub(/\r$/, "", line)
 	sub(/^\[ *[0-9]+\.[0-9]+\] /, "", line)
+	# An ASI violation report comes with a stack trace by design (the
+	# selftests provoke them on purpose); it is counted, not a crash.
+	if (line ~ /asi: violation: /) { violations++; trace_ok = 1 }
+	if (trace_ok && line ~ /Call Trace:/) { trace_ok = 0; next }
 	if (crash == "" && line ~ /(Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|Call Trace:|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected)/)
 		crash = line
 	if (line ~ /^KTAP version/) { inktap = 1; next }
