@@ -12,6 +12,7 @@ BOOT=${BOOT:-asi=off;asi=on,enforce pti=on no5lvl;asi=on pti=off no5lvl}
 "$top/scripts/kernel.sh"
 "$top/scripts/initramfs.sh"
 
+known=$(grep -v '^[[:space:]]*\(#\|$\)' "$top/tests/known-tcg" | tr '\n' ' ')
 R="$B/test-$CONFIG"
 rm -rf "$R"
 mkdir -p "$R"
@@ -34,7 +35,7 @@ for boot in $BOOT; do
 	set -e
 	echo "$label" >"$d/label"
 	touch "$d/console.log" "$d/results.tap"
-	awk -v boot="$label" -v qemu_rc="$rc" -f "$top/scripts/summarize.awk" \
+	awk -v boot="$label" -v qemu_rc="$rc" -v known="$known" -f "$top/scripts/summarize.awk" \
 		"$d/console.log" "$d/results.tap" >"$d/rows.tsv"
 	cat "$d/rows.tsv" >>"$rows"
 	f=$(awk -F'\t' '{f += $4} END {print f + 0}' "$d/rows.tsv")
@@ -45,9 +46,9 @@ unset IFS
 
 echo
 awk -F'\t' '
-	BEGIN { printf "%-22s %-40s %5s %5s %5s  %s\n", "boot", "suite", "pass", "fail", "skip", "note" }
+	BEGIN { printf "%-30s %-40s %5s %5s %5s  %s\n", "boot", "suite", "pass", "fail", "skip", "note" }
 	{
-		printf "%-22s %-40s %5d %5d %5d  %s\n", $1, $2, $3, $4, $5, $6
+		printf "%-30s %-40s %5d %5d %5d  %s\n", $1, $2, $3, $4, $5, $6
 		p += $3; f += $4; s += $5
 	}
 	END {
