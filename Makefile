@@ -2,7 +2,7 @@
 # `make help` lists the targets; README.md explains the workflow.
 
 CONFIG ?= test
-BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl
+BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0
 export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM
 
 S := scripts

@@ -8,7 +8,7 @@
 set -eu
 . "$(dirname "$0")/lib.sh"
 
-BOOT=${BOOT:-asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl}
+BOOT=${BOOT:-asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0}
 "$top/scripts/kernel.sh"
 "$top/scripts/initramfs.sh"
 
