@@ -3,11 +3,11 @@
 
 CONFIG ?= test
 BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0
-export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM
+export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM BENCH QUICK RUNS
 
 S := scripts
 
-.PHONY: help deps tree export kernel initramfs run test check clean
+.PHONY: help deps tree export kernel initramfs run test bench check clean
 
 help:
 	@echo 'make deps       install the Debian packages the harness needs (idempotent)'
@@ -17,6 +17,8 @@ help:
 	@echo 'make initramfs  busybox + /init + the static selftests of tests/selftests.list'
 	@echo 'make run        boot (asi=on no5lvl) to a shell; CMD="..." runs one command; APPEND="..." replaces the ASI parameters'
 	@echo 'make test       build what is stale, boot the BOOT matrix, run KUnit + selftests'
+	@echo 'make bench      boot the BENCH matrix, run the workloads, write build/bench/report.{md,csv,svg}'
+	@echo '                (QUICK=1: small counts, one run, checks every figure was collected)'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
 	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"
@@ -50,9 +52,12 @@ endif
 test:
 	@$(S)/test.sh
 
+bench:
+	@$(S)/bench.sh
+
 check:
 	@$(S)/check.sh
 
 clean:
-	rm -rf build/obj-* build/selftests-* build/initramfs-* build/test-* build/bisect
+	rm -rf build/obj-* build/selftests-* build/initramfs-* build/test-* build/bench build/bisect
 

@@ -1,7 +1,8 @@
 #!/bin/sh
-# make initramfs: busybox-static, the harness /init and the selftest
+# make initramfs: busybox-static, the harness /init, the selftest
 # programs of tests/selftests.list, built statically from the tree against
-# its own exported headers. Output: build/initramfs-$CONFIG.cpio.gz
+# its own exported headers, and the benchmark program bench/asi_bench.
+# Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
 ensure_tree
@@ -26,6 +27,9 @@ while read -r dir prog _; do
 	cp "$ST/$dir/$prog" "$root/tests/$dir/"
 done <"$root/tests/list"
 
+mkdir -p "$root/bench"
+gcc -static -O2 -Wall -o "$root/bench/asi_bench" "$top/bench/asi_bench.c" -lpthread ||
+	die "building bench/asi_bench.c failed"
 cp /bin/busybox "$root/bin/busybox"
 cp "$top/scripts/guest-init" "$root/init"
 out="$B/initramfs-$CONFIG.cpio.gz"

@@ -5,6 +5,8 @@
 #   run.sh --cmd-file FILE      the same, the command read from FILE
 #   run.sh --test DIR           run the test list; console.log and results.tap
 #                               go to DIR; exits with QEMU's (or timeout's) rc
+#   run.sh --bench DIR OPTS     run asi_bench OPTS (',' for ' '); results.csv
+#                               and console.log go to DIR; fails unless it ran
 # Environment: APPEND (kernel parameters; unset: asi=on no5lvl), SMP (2), MEM (1G),
 # TIMEOUT (seconds, 900 for --test and --cmd).
 set -eu
@@ -63,5 +65,19 @@ case "${1:-}" in
 	set -e
 	exit $rc
 	;;
-*) die "usage: run.sh [--cmd CMD | --cmd-file FILE | --test DIR]" ;;
+--bench)
+	# run.sh --bench DIR OPTS: asi_bench OPTS (',' for ' '); results.csv and
+	# console.log go to DIR, the bench's progress lines to stdout
+	dir=$2
+	mkdir -p "$dir"
+	rm -f "$dir/console.log" "$dir/results.csv"
+	echo "$append harness.mode=bench harness.bench=$3" >"$dir/cmdline"
+	set +e
+	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=bench harness.bench=$3" \
+		-serial stdio -serial "file:$dir/results.csv" </dev/null |
+		tee "$dir/console.log" | grep --line-buffered '^bench: '
+	set -e
+	grep -q '^harness: bench exit=0' "$dir/console.log"
+	;;
+*) die "usage: run.sh [--cmd CMD | --cmd-file FILE | --test DIR | --bench DIR OPTS]" ;;
 esac

@@ -42,6 +42,9 @@ make_base() {
 	g init -q -b master
 	g config core.autocrlf false
 	g config gc.auto 0
+	# who commits in the tree: the series' identity, whatever the machine's
+	g config user.name "linux-asi developers"
+	g config user.email "linux-asi@lists.invalid"
 	g add -A -f .
 	GIT_AUTHOR_DATE="2024-11-17T00:00:00Z" GIT_COMMITTER_DATE="2024-11-17T00:00:00Z" \
 		g commit -q -m "$base_msg"

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * asi_bench: the guest side of `make bench`. Runs a fixed set of
+ * workloads, each several times, and prints one CSV row per run with the
+ * guest time and the change of the in-kernel counters (debugfs
+ * asi/status, /proc/meminfo) across the run. Progress goes to stderr.
+ *
+ *   asi_bench [-q] [-r RUNS]     -q: small operation counts (CI)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447
+#endif
+
+#define STATUS "/sys/kernel/debug/asi/status"
+
+/* Event counters: reported as the change across a run. */
+static const char *const events[] = {
+	"cr3_writes", "asi_cr3_writes", "pair_loads", "exits_interrupt",
+	"exits_kthread", "exits_audit", "exits_unexpected", "reentries",
+	"intr_reentries", "violations", "barriers", "kernel_tlb_flushes",
+	"pool_chunks_taken", "pool_tlb_flushes",
+};
+/* State figures: reported as the value after the run and its change. */
+static const char *const states[] = {
+	"view_pt_pages", "union_pt_pages", "pair_pgd_pages", "pool_chunks",
+};
+static const char *const meminfo_keys[] = { "DirectMap4k", "DirectMap2M" };
+
+#define NR_EVENTS	(sizeof(events) / sizeof(events[0]))
+#define NR_STATES	(sizeof(states) / sizeof(states[0]))
+#define NR_MEMINFO	(sizeof(meminfo_keys) / sizeof(meminfo_keys[0]))
+
+struct sample {
+	long ev[NR_EVENTS];
+	long st[NR_STATES];
+	long mi[NR_MEMINFO];
+	double t;
+};
+
+/* "key: value" from @path, or -1 (-1 for every key when the file is missing). */
+static long lookup(const char *path, const char *key)
+{
+	char line[160];
+	size_t n = strlen(key);
+	long val = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ':') {
+			val = strtol(line + n + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return val;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sample(struct sample *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_EVENTS; i++)
+		s->ev[i] = lookup(STATUS, events[i]);
+	for (i = 0; i < NR_STATES; i++)
+		s->st[i] = lookup(STATUS, states[i]);
+	for (i = 0; i < NR_MEMINFO; i++)
+		s->mi[i] = lookup("/proc/meminfo", meminfo_keys[i]);
+	s->t = now();
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "asi_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* The workloads: each does @n operations and returns how many it did. */
+
+static long w_getpid(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		syscall(SYS_getpid);
+	return n;
+}
+
+static long w_read_zero(long n)
+{
+	static char buf[4096];
+	int fd = open("/dev/zero", O_RDONLY);
+	long i;
+
+	if (fd < 0)
+		die("/dev/zero");
+	for (i = 0; i < n; i++)
+		if (read(fd, buf, sizeof(buf)) != sizeof(buf))
+			die("read /dev/zero");
+	close(fd);
+	return n;
+}
+
+static long w_pipe(long n)
+{
+	char buf[64] = "x";
+	int p[2];
+	long i;
+
+	if (pipe(p))
+		die("pipe");
+	for (i = 0; i < n; i++)
+		if (write(p[1], buf, sizeof(buf)) != sizeof(buf) ||
+		    read(p[0], buf, sizeof(buf)) != sizeof(buf))
+			die("pipe i/o");
+	close(p[0]);
+	close(p[1]);
+	return n;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st))
+		die("child");
+}
+
+static long w_fork(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(0);
+		reap(pid);
+	}
+	return n;
+}
+
+static long w_exec(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			execl("/bin/true", "true", NULL);
+			_exit(127);
+		}
+		reap(pid);
+	}
+	return n;
+}
+
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	caught++;
+}
+
+static long w_signal(long n)
+{
+	long i;
+
+	signal(SIGUSR1, on_usr1);
+	caught = 0;
+	for (i = 0; i < n; i++)
+		kill(getpid(), SIGUSR1);
+	if (caught != n)
+		die("signals lost");
+	return n;
+}
+
+static void *thread_fn(void *arg)
+{
+	return arg;
+}
+
+static long w_thread(long n)
+{
+	pthread_t t;
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&t, NULL, thread_fn, NULL) || pthread_join(t, NULL))
+			die("thread");
+	return n;
+}
+
+/* Unpack a tree on tmpfs and checksum every file: one operation. */
+static long w_tree(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		if (system("mkdir -p /tmp/u && tar xf /tmp/bench.tar -C /tmp/u && "
+			   "find /tmp/u -type f | xargs md5sum >/dev/null && rm -rf /tmp/u"))
+			die("tree");
+	return n;
+}
+
+static void lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr))
+		die("lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr))
+		die("lo up");
+	close(s);
+}
+
+/* Send @n chunks of 64 KiB from a child to this process over @fds. */
+static long transfer(int rx, int tx, long n)
+{
+	static char buf[65536];
+	long total = n * (long)sizeof(buf), got = 0;
+	ssize_t r;
+	pid_t pid = fork();
+
+	if (!pid) {
+		long i;
+
+		close(rx);
+		for (i = 0; i < n; i++)
+			if (write(tx, buf, sizeof(buf)) != sizeof(buf))
+				_exit(1);
+		_exit(0);
+	}
+	close(tx);
+	while (got < total && (r = read(rx, buf, sizeof(buf))) > 0)
+		got += r;
+	close(rx);
+	reap(pid);
+	if (got != total)
+		die("short transfer");
+	return n;
+}
+
+static long w_unix(long n)
+{
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	return transfer(sv[0], sv[1], n);
+}
+
+static long w_tcp(long n)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int l, c, s;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || bind(l, (void *)&a, sizeof(a)) || listen(l, 1) ||
+	    getsockname(l, (void *)&a, &len))
+		die("tcp listen");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (c < 0 || connect(c, (void *)&a, sizeof(a)))
+		die("tcp connect");
+	s = accept(l, NULL, NULL);
+	if (s < 0)
+		die("tcp accept");
+	close(l);
+	return transfer(s, c, n);
+}
+
+/* The same TCP transfer in a new network namespace (a child does it). */
+static long w_netns_tcp(long n)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		if (unshare(CLONE_NEWNET))
+			die("unshare");
+		lo_up();
+		w_tcp(n);
+		_exit(0);
+	}
+	reap(pid);
+	return n;
+}
+
+/* Populate @n pages of secret memory (256 MiB; -q: 32 MiB), free them, wait for the pool. */
+static long w_secret(long n)
+{
+	long used = lookup(STATUS, "pool_pages_used"), i;
+	size_t size = n * 4096UL;
+	int fd = syscall(__NR_memfd_secret, 0);
+	char *p;
+
+	if (fd < 0 || ftruncate(fd, size))
+		die("memfd_secret");
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		die("mmap secret");
+	for (i = 0; i < n; i++)
+		p[i * 4096] = 1;
+	munmap(p, size);
+	close(fd);
+	for (i = 0; used >= 0 && i < 500 && lookup(STATUS, "pool_pages_used") != used; i++)
+		usleep(10000);
+	return n;
+}
+
+static const struct workload {
+	const char *name;
+	long (*fn)(long n);
+	long full, quick;
+} workloads[] = {
+	{ "getpid", w_getpid, 200000, 20000 },
+	{ "read_zero", w_read_zero, 50000, 5000 },
+	{ "pipe", w_pipe, 50000, 5000 },
+	{ "fork", w_fork, 500, 50 },
+	{ "exec", w_exec, 200, 20 },
+	{ "signal", w_signal, 50000, 5000 },
+	{ "thread", w_thread, 500, 50 },
+	{ "tree", w_tree, 2, 1 },
+	{ "unix", w_unix, 256, 32 },
+	{ "tcp", w_tcp, 256, 32 },
+	{ "netns_tcp", w_netns_tcp, 256, 32 },
+	{ "secretmem", w_secret, 65536, 8192 },
+};
+
+int main(int argc, char **argv)
+{
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	bool quick = false;
+	unsigned int w, i;
+	int runs = 5, opt, r;
+
+	while ((opt = getopt(argc, argv, "qr:")) != -1) {
+		if (opt == 'q')
+			quick = true;
+		else if (opt == 'r')
+			runs = atoi(optarg);
+		else
+			return 2;
+	}
+	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	lo_up();
+	if (system("tar cf /tmp/bench.tar /bin /tests 2>/dev/null"))
+		die("making /tmp/bench.tar");
+
+	printf("workload,run,ops,seconds");
+	for (i = 0; i < NR_EVENTS; i++)
+		printf(",%s", events[i]);
+	for (i = 0; i < NR_STATES; i++)
+		printf(",%s,%s_delta", states[i], states[i]);
+	for (i = 0; i < NR_MEMINFO; i++)
+		printf(",%s_kB,%s_delta_kB", meminfo_keys[i], meminfo_keys[i]);
+	printf("\n");
+	fflush(stdout);
+
+	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
+		const struct workload *wl = &workloads[w];
+		long n = quick ? wl->quick : wl->full;
+
+		for (r = 1; r <= runs; r++) {
+			struct sample a, b;
+			long ops;
+
+			fprintf(stderr, "bench: %s run %d/%d (%ld operations)\n", wl->name, r, runs, n);
+			sample(&a);
+			ops = wl->fn(n);
+			sample(&b);
+			printf("%s,%d,%ld,%.6f", wl->name, r, ops, b.t - a.t);
+			for (i = 0; i < NR_EVENTS; i++)
+				printf(",%ld", a.ev[i] < 0 ? -1 : b.ev[i] - a.ev[i]);
+			for (i = 0; i < NR_STATES; i++)
+				printf(",%ld,%ld", b.st[i], a.st[i] < 0 ? -1 : b.st[i] - a.st[i]);
+			for (i = 0; i < NR_MEMINFO; i++)
+				printf(",%ld,%ld", b.mi[i], b.mi[i] - a.mi[i]);
+			printf("\n");
+			fflush(stdout);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,47 @@
+#!/bin/sh
+# make bench: boot the same kernel once per entry of BENCH (';'-separated
+# kernel command lines; each asi=on boot is compared with the boot whose
+# command line is the same with asi=off), run bench/asi_bench
+# in the guest (RUNS runs of each workload; QUICK=1: small counts, one
+# run), and write build/bench/report.{md,csv,svg}: per workload and boot,
+# the counters per 1000 operations and the guest time as a ratio to its
+# reference. QUICK=1 checks that every figure was collected, nothing else.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+BENCH=${BENCH:-asi=off pti=off no5lvl;asi=on pti=off no5lvl;asi=off pti=on no5lvl;asi=on pti=on no5lvl;asi=off pti=off no5lvl secretmem.pool=0}
+if [ "${QUICK:-0}" = 1 ]; then
+	opts="-q,-r,${RUNS:-1}"
+else
+	opts="-r,${RUNS:-5}"
+fi
+"$top/scripts/kernel.sh"
+"$top/scripts/initramfs.sh"
+
+R="$B/bench"
+rm -rf "$R"
+mkdir -p "$R"
+csv="$R/report.csv"
+: >"$csv"
+i=0
+IFS=';'
+for boot in $BENCH; do
+	unset IFS
+	i=$((i + 1))
+	boot=$(echo "$boot" | sed 's/^ *//; s/ *$//')
+	note "boot $i: ${boot:-default} (asi_bench $(echo "$opts" | tr , ' '))"
+	start=$(date +%s)
+	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --bench "$R/$i" "$opts" ||
+		die "boot $i did not finish the benchmark; console: $R/$i/console.log"
+	# the CSV with the boot as first column (header once)
+	awk -v boot="$boot" -v first="$i" 'NR == 1 { if (first == 1) print "boot," $0; next }
+		/,/ { print boot "," $0 }' "$R/$i/results.csv" | tr -d '\r' >>"$csv"
+	note "boot $i: done in $(($(date +%s) - start)) s"
+	IFS=';'
+done
+unset IFS
+
+kver=$(cat "$O/include/config/kernel.release" 2>/dev/null || echo unknown)
+awk -F, -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v quick="${QUICK:-0}" \
+	-v md="$R/report.md" -v svg="$R/report.svg" -f "$top/scripts/bench-report.awk" "$csv"
+note "report: $R/report.md, $R/report.svg, raw: $csv"
