@@ -23,23 +23,19 @@ rm -rf "$R"
 mkdir -p "$R"
 csv="$R/report.csv"
 : >"$csv"
-i=0
-IFS=';'
-for boot in $BENCH; do
-	unset IFS
-	i=$((i + 1))
-	boot=$(echo "$boot" | sed 's/^ *//; s/ *$//')
+# one boot: the benchmark, its CSV appended with the boot as first column
+# shellcheck disable=SC2317 # called through for_each_boot
+bench_boot() {
+	i=$1 boot=$2
 	note "boot $i: ${boot:-default} (asi_bench $(echo "$opts" | tr , ' '))"
 	start=$(date +%s)
 	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --bench "$R/$i" "$opts" ||
 		die "boot $i did not finish the benchmark; console: $R/$i/console.log"
-	# the CSV with the boot as first column (header once)
 	awk -v boot="$boot" -v first="$i" 'NR == 1 { if (first == 1) print "boot," $0; next }
 		/,/ { print boot "," $0 }' "$R/$i/results.csv" | tr -d '\r' >>"$csv"
 	note "boot $i: done in $(($(date +%s) - start)) s"
-	IFS=';'
-done
-unset IFS
+}
+for_each_boot "$BENCH" bench_boot
 
 kver=$(cat "$O/include/config/kernel.release" 2>/dev/null || echo unknown)
 awk -F, -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v quick="${QUICK:-0}" \

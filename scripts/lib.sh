@@ -47,6 +47,22 @@ series_hash() {
 	} | sha1sum | cut -c1-40
 }
 
+# for_each_boot LIST FUNC: call "FUNC N BOOT" for each ';'-separated kernel
+# command line of LIST (N from 1, BOOT without surrounding blanks; a
+# trailing ';' adds nothing). Under set -e a failing FUNC ends the script.
+for_each_boot() {
+	_fn=$2
+	_n=0
+	_rest="${1%;};"
+	while [ -n "$_rest" ]; do
+		_boot=${_rest%%;*}
+		_rest=${_rest#*;}
+		_n=$((_n + 1))
+		_boot=$(echo "$_boot" | sed 's/^ *//; s/ *$//')
+		"$_fn" "$_n" "$_boot"
+	done
+}
+
 # Create or refresh build/linux unless the caller points TREE elsewhere
 # (make check BISECT=1 builds a worktree it manages itself).
 ensure_tree() {

@@ -33,6 +33,14 @@ qemu() {
 		-kernel "$kernel" -initrd "$initrd" "$@"
 }
 
+# start_run DIR ARGS: a fresh DIR for a run whose command line (recorded
+# in DIR/cmdline, and booted from there) adds ARGS
+start_run() {
+	mkdir -p "$1"
+	rm -f "$1/console.log" "$1/results.tap" "$1/results.csv"
+	echo "$append $2" >"$1/cmdline"
+}
+
 case "${1:-}" in
 "")
 	note "booting $(basename "$O") with: $append (Ctrl-A X quits QEMU)"
@@ -55,11 +63,9 @@ case "${1:-}" in
 	;;
 --test)
 	dir=$2
-	mkdir -p "$dir"
-	rm -f "$dir/console.log" "$dir/results.tap"
-	echo "$append harness.mode=test" >"$dir/cmdline"
+	start_run "$dir" harness.mode=test
 	set +e
-	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=test" \
+	qemu timeout "${TIMEOUT:-900}" -- -append "$(cat "$dir/cmdline")" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.tap" </dev/null
 	rc=$?
 	set -e
@@ -69,11 +75,9 @@ case "${1:-}" in
 	# run.sh --bench DIR OPTS: asi_bench OPTS (',' for ' '); results.csv and
 	# console.log go to DIR, the bench's progress lines to stdout
 	dir=$2
-	mkdir -p "$dir"
-	rm -f "$dir/console.log" "$dir/results.csv"
-	echo "$append harness.mode=bench harness.bench=$3" >"$dir/cmdline"
+	start_run "$dir" "harness.mode=bench harness.bench=$3"
 	set +e
-	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=bench harness.bench=$3" \
+	qemu timeout "${TIMEOUT:-900}" -- -append "$(cat "$dir/cmdline")" \
 		-serial stdio -serial "file:$dir/results.csv" </dev/null |
 		tee "$dir/console.log" | grep --line-buffered '^bench: '
 	set -e

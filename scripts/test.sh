@@ -19,12 +19,10 @@ mkdir -p "$R"
 rows="$R/rows.tsv"
 : >"$rows"
 
-i=0
-IFS=';'
-for boot in $BOOT; do
-	unset IFS
-	i=$((i + 1))
-	boot=$(echo "$boot" | sed 's/^ *//; s/ *$//')
+# one boot of the matrix: run it, summarize it into rows.tsv
+# shellcheck disable=SC2317 # called through for_each_boot
+test_boot() {
+	i=$1 boot=$2
 	label=${boot:-default}
 	d="$R/$i"
 	note "boot $i: $label ${APPEND:+(+ $APPEND)}"
@@ -40,9 +38,8 @@ for boot in $BOOT; do
 	cat "$d/rows.tsv" >>"$rows"
 	f=$(awk -F'\t' '{f += $4} END {print f + 0}' "$d/rows.tsv")
 	note "boot $i: done in $(($(date +%s) - start)) s, $f failed; console: $d/console.log"
-	IFS=';'
-done
-unset IFS
+}
+for_each_boot "$BOOT" test_boot
 
 echo
 awk -F'\t' '
