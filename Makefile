@@ -3,7 +3,7 @@
 
 CONFIG ?= test
 BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0
-export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM BENCH QUICK RUNS
+export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM BENCH QUICK RUNS ROUNDS
 
 S := scripts
 
@@ -17,8 +17,9 @@ help:
 	@echo 'make initramfs  busybox + /init + the static selftests of tests/selftests.list'
 	@echo 'make run        boot (asi=on no5lvl) to a shell; CMD="..." runs one command; APPEND="..." replaces the ASI parameters'
 	@echo 'make test       build what is stale, boot the BOOT matrix, run KUnit + selftests'
-	@echo 'make bench      boot the BENCH matrix, run the workloads, write build/bench/report.{md,csv,svg}'
-	@echo '                (QUICK=1: small counts, one run, checks every figure was collected)'
+	@echo 'make bench      boot the BENCH matrix ROUNDS (2) times, run the workloads RUNS (3) times'
+	@echo '                a boot, write build/bench/report.{md,csv,svg}'
+	@echo '                (QUICK=1: small counts, one boot, one run, checks every figure was collected)'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
 	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"

@@ -81,8 +81,9 @@ NR == 1 {
 END {
 	print "# ASI cost: `make bench`, " date ", kernel " kver > md
 	print "" > md
-	printf "Each workload ran %d time(s) per boot. A boot's reference is the boot with\n", \
-		runs[boots[1], works[1]] > md
+	printf "Each workload ran %d time(s) per command line (%d boot(s) of each, interleaved).\n", \
+		runs[boots[1], works[1]], rounds > md
+	print "A boot's reference is the boot with" > md
 	print "the same command line and `asi=off` (else the first boot): ratios compare" > md
 	print "ASI on and off with everything else (PTI, paging mode) equal." > md
 	print "Guest time is QEMU TCG time (no KVM): only ratios within this run mean" > md
