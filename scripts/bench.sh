@@ -27,12 +27,8 @@ while [ $r -lt "$rounds" ]; do
 	list="$list${list:+;}$BENCH"
 	r=$((r + 1))
 done
-"$top/scripts/kernel.sh"
-"$top/scripts/initramfs.sh"
-
 R="$B/bench"
-rm -rf "$R"
-mkdir -p "$R"
+prepare_runs "$R"
 csv="$R/report.csv"
 : >"$csv"
 # one boot: the benchmark, its CSV appended with the boot as first column

@@ -47,6 +47,15 @@ series_hash() {
 	} | sha1sum | cut -c1-40
 }
 
+# prepare_runs DIR: build what is stale (kernel, initramfs), then give the
+# runs an empty result directory DIR
+prepare_runs() {
+	"$top/scripts/kernel.sh"
+	"$top/scripts/initramfs.sh"
+	rm -rf "$1"
+	mkdir -p "$1"
+}
+
 # for_each_boot LIST FUNC: call "FUNC N BOOT" for each ';'-separated kernel
 # command line of LIST (N from 1, BOOT without surrounding blanks; a
 # trailing ';' adds nothing). Under set -e a failing FUNC ends the script.

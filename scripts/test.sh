@@ -9,13 +9,9 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 BOOT=${BOOT:-asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0}
-"$top/scripts/kernel.sh"
-"$top/scripts/initramfs.sh"
-
 known=$(grep -v '^[[:space:]]*\(#\|$\)' "$top/tests/known-tcg" | tr '\n' ' ')
 R="$B/test-$CONFIG"
-rm -rf "$R"
-mkdir -p "$R"
+prepare_runs "$R"
 rows="$R/rows.tsv"
 : >"$rows"
 
