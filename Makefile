@@ -3,7 +3,7 @@
 
 CONFIG ?= test
 BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0
-export CONFIG BOOT FORCE BISECT TIMEOUT SMP MEM BENCH QUICK RUNS ROUNDS
+export CONFIG BOOT FORCE BISECT TIMEOUT TIMEOUT_SCALE SMP MEM BENCH QUICK RUNS ROUNDS
 
 S := scripts
 

@@ -20,16 +20,23 @@ note() { echo "$(basename "$0"): $*"; }
 
 # Fragments for a config name: test is the base, anything else is layered
 # on top of it (e.g. CONFIG=debug -> test + debug).
+# CONFIG=i386 stands alone: a 32-bit build (ARCH=i386) for make check.
 fragments() {
-	echo "$top/configs/test.config"
-	[ "$CONFIG" = test ] || echo "$top/configs/$CONFIG.config"
+	case "$CONFIG" in
+	i386) echo "$top/configs/i386.config" ;;
+	test) echo "$top/configs/test.config" ;;
+	*) echo "$top/configs/test.config" "$top/configs/$CONFIG.config" ;;
+	esac
 }
+
+KARCH=x86_64
+[ "$CONFIG" = i386 ] && KARCH=i386
 
 kmake() {
 	if command -v ccache >/dev/null 2>&1; then
-		make -C "$TREE" O="$O" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
+		make -C "$TREE" O="$O" ARCH="$KARCH" CC="ccache gcc" HOSTCC="ccache gcc" "$@"
 	else
-		make -C "$TREE" O="$O" "$@"
+		make -C "$TREE" O="$O" ARCH="$KARCH" "$@"
 	fi
 }
 

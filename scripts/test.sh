@@ -11,9 +11,14 @@ set -eu
 BOOT=${BOOT:-asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0}
 known=$(grep -v '^[[:space:]]*\(#\|$\)' "$top/tests/known-tcg" | tr '\n' ' ')
 R="$B/test-$CONFIG"
+# TIMEOUT_SCALE=N: every selftest's timeout and the boot's TIMEOUT times N
+scale=${TIMEOUT_SCALE:-1}
+case "$scale" in '' | *[!0-9]* | 0) die "TIMEOUT_SCALE must be a positive integer, not '$scale'" ;; esac
 prepare_runs "$R"
 rows="$R/rows.tsv"
+times="$R/times.tsv"
 : >"$rows"
+: >"$times"
 
 # one boot of the matrix: run it, summarize it into rows.tsv
 # shellcheck disable=SC2317 # called through for_each_boot
@@ -24,7 +29,8 @@ test_boot() {
 	note "boot $i: $label ${APPEND:+(+ $APPEND)}"
 	start=$(date +%s)
 	set +e
-	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --test "$d"
+	APPEND="$boot ${APPEND:-} harness.tscale=$scale" TIMEOUT=$((${TIMEOUT:-900} * scale)) \
+		"$top/scripts/run.sh" --test "$d"
 	rc=$?
 	set -e
 	echo "$label" >"$d/label"
@@ -32,10 +38,25 @@ test_boot() {
 	awk -v boot="$label" -v qemu_rc="$rc" -v known="$known" -f "$top/scripts/summarize.awk" \
 		"$d/console.log" "$d/results.tap" >"$d/rows.tsv"
 	cat "$d/rows.tsv" >>"$rows"
+	# "# time: dir/prog seconds timeout" -> boot, test, seconds, timeout
+	tr -d '\r' <"$d/results.tap" | awk -v boot="$label" '$1 == "#" && $2 == "time:" {
+		printf "%s\t%s\t%s\t%s\n", boot, $3, $4, $5 }' >>"$times"
 	f=$(awk -F'\t' '{f += $4} END {print f + 0}' "$d/rows.tsv")
 	note "boot $i: done in $(($(date +%s) - start)) s, $f failed; console: $d/console.log"
 }
 for_each_boot "$BOOT" test_boot
+
+# Margins: a timeout must hold 3x the run it bounds on a loaded machine.
+echo
+# (Known TCG failures that their timeout ends on purpose are not judged.)
+awk -F'\t' -v known="$known" '
+	BEGIN { n = split(known, kl, " "); for (i = 1; i <= n; i++) isknown[kl[i]] = 1 }
+	{ r = $3 > 0 ? $4 / $3 : 1000; if (!($2 in m) || r < m[$2]) { m[$2] = r; t[$2] = $3; b[$2] = $1; o[$2] = $4 } }
+	END {
+		for (k in m) if (t[k] > 5 || m[k] < 3)
+			printf "timing: %-36s slowest %7.1f s of %5d s (%s)%s\n", k, t[k], o[k], b[k],
+				m[k] < 3 ? (k in isknown ? "  (known under TCG)" : "  MARGIN BELOW 3x") : ""
+	}' "$times" | sort -k4 -rn
 
 echo
 awk -F'\t' '
