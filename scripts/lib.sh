@@ -29,7 +29,7 @@ fragments() {
 	esac
 }
 
-KARCH=x86_64
+KARCH=x86
 [ "$CONFIG" = i386 ] && KARCH=i386
 
 kmake() {
