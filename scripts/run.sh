@@ -20,8 +20,9 @@ bios=/usr/share/qemu/qboot.rom
 [ -f "$bios" ] || bios=/usr/share/qemu/bios.bin
 
 # make run boots with ASI on unless told otherwise (APPEND= set, even empty);
-# make test passes each matrix entry in APPEND.
-append="console=ttyS0 panic=-1 ${APPEND-asi=on no5lvl}"
+# make test passes each matrix entry in APPEND. asi_test.enable=1 turns on
+# the test interface of a test kernel (off without it).
+append="console=ttyS0 panic=-1 asi_test.enable=1 ${APPEND-asi=on no5lvl}"
 # qemu [timeout-prefix...] -- [qemu args...]
 qemu() {
 	pre=""

@@ -58,15 +58,30 @@ awk -F'\t' -v known="$known" '
 				m[k] < 3 ? (k in isknown ? "  (known under TCG)" : "  MARGIN BELOW 3x") : ""
 	}' "$times" | sort -k4 -rn
 
+# the failing subtests (selftest TAP) and KUnit cases (console), for
+# the tail of a CI log
+for d in "$R"/*/; do
+	b=${d%/}
+	b=${b##*/}
+	tr -d '\r' <"$d/results.tap" | grep '^not ok' | sed "s|^|FAILED: boot $b: |"
+	tr -d '\r' <"$d/console.log" | grep 'not ok' | sed "s|^|FAILED: boot $b: |"
+done >"$R/notok.txt" || :
 echo
-awk -F'\t' '
+awk -F'\t' -v notok="$R/notok.txt" '
 	BEGIN { printf "%-30s %-40s %5s %5s %5s  %s\n", "boot", "suite", "pass", "fail", "skip", "note" }
 	{
 		printf "%-30s %-40s %5d %5d %5d  %s\n", $1, $2, $3, $4, $5, $6
 		p += $3; f += $4; s += $5
 	}
+	$4 > 0 { failed[++nf] = sprintf("FAILED: %s | %s | %s", $1, $2, $6) }
 	END {
 		print ""
+		# the failures again, where the tail of a CI log shows them
+		for (i = 1; i <= nf; i++)
+			print failed[i]
+		if (nf)
+			while ((getline l < notok) > 0)
+				print l
 		printf "%d passed, %d failed, %d skipped\n", p, f, s
 		exit f > 0
 	}' "$rows" && exit 0
