@@ -90,8 +90,13 @@ file == 1 {
 	# line: that one report (to its end-of-trace line) is expected.
 	if (line ~ /asi_test: rawprobe [0-9a-f]+: /) rawprobe = 1
 	if (in_purpose) {
-		if (line ~ /---\[ end trace/) in_purpose = 0
-		next
+		if (line ~ /---\[ end trace/)
+			in_purpose = 0
+		else if (++in_purpose > 100 && crash == "")
+			crash = "the expected oops of asi_oops_ok did not end"
+		if (crash == "")
+			next
+		in_purpose = 0
 	}
 	# An oops of a task that is a known TCG failure (the same oops shows
 	# on asi=off) is charged to that test's row, not to the kernel; any
