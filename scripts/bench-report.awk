@@ -51,6 +51,32 @@ function per1k(b, w, c,    m) {
 	return sprintf("%.1f", m * 1000 / ops[b, w])
 }
 
+# One row of a per-(workload, boot) table: "events" per 1000 operations, or
+# "memory" figures per run.
+function table_row(kind, b, w) {
+	if (kind == "events")
+		printf "| %s | `%s` | %s | %s | %s | %s/%s/%s/%s | %s | %s | %s | %s |\n", w, b,
+			per1k(b, w, "cr3_writes"), per1k(b, w, "asi_cr3_writes"),
+			per1k(b, w, "pair_loads"), per1k(b, w, "exits_interrupt"),
+			per1k(b, w, "exits_kthread"), per1k(b, w, "exits_audit"),
+			per1k(b, w, "exits_unexpected"), per1k(b, w, "reentries"),
+			per1k(b, w, "intr_reentries"), per1k(b, w, "violations"),
+			per1k(b, w, "barriers") > md
+	else
+		printf "| %s | `%s` | %s | %s | %+d / %+d | %s | %s | %s |\n", w, b,
+			fig(b, w, "kernel_tlb_flushes"), fig(b, w, "pool_chunks_taken"),
+			first4k[b, w], all4k[b, w], fig(b, w, "view_pt_pages"),
+			fig(b, w, "pair_pgd_pages"), fig(b, w, "pool_chunks") > md
+}
+
+# The rows of such a table: workloads in order, each boot that ran it.
+function table_rows(kind,    i, j) {
+	for (j = 1; j <= nw; j++)
+		for (i = 1; i <= nb; i++)
+			if ((boots[i], works[j]) in runs)
+				table_row(kind, boots[i], works[j])
+}
+
 function fig(b, w, c,    m) {
 	m = median(val[b, w, c])
 	if (m < 0) {
@@ -148,19 +174,7 @@ END {
 	print "" > md
 	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u | re-entries | intr re-entries | violations | barriers |" > md
 	print "|---|---|---|---|---|---|---|---|---|---|" > md
-	for (j = 1; j <= nw; j++)
-		for (i = 1; i <= nb; i++) {
-			w = works[j]; b = boots[i]
-			if (!((b, w) in runs))
-				continue
-			printf "| %s | `%s` | %s | %s | %s | %s/%s/%s/%s | %s | %s | %s | %s |\n", w, b,
-				per1k(b, w, "cr3_writes"), per1k(b, w, "asi_cr3_writes"),
-				per1k(b, w, "pair_loads"), per1k(b, w, "exits_interrupt"),
-				per1k(b, w, "exits_kthread"), per1k(b, w, "exits_audit"),
-				per1k(b, w, "exits_unexpected"), per1k(b, w, "reentries"),
-				per1k(b, w, "intr_reentries"), per1k(b, w, "violations"),
-				per1k(b, w, "barriers") > md
-		}
+	table_rows("events")
 	print "" > md
 
 	print "## Memory: TLB flushes, direct map, page tables, pool (per run)" > md
@@ -172,16 +186,7 @@ END {
 	print "" > md
 	print "| workload | boot | kernel TLB flushes | pool chunks taken | DirectMap4k kB: first / all runs | view pt pages | pair PGD pages | pool chunks |" > md
 	print "|---|---|---|---|---|---|---|---|" > md
-	for (j = 1; j <= nw; j++)
-		for (i = 1; i <= nb; i++) {
-			w = works[j]; b = boots[i]
-			if (!((b, w) in runs))
-				continue
-			printf "| %s | `%s` | %s | %s | %+d / %+d | %s | %s | %s |\n", w, b,
-				fig(b, w, "kernel_tlb_flushes"), fig(b, w, "pool_chunks_taken"),
-				first4k[b, w], all4k[b, w], fig(b, w, "view_pt_pages"),
-				fig(b, w, "pair_pgd_pages"), fig(b, w, "pool_chunks") > md
-		}
+	table_rows("memory")
 	print "" > md
 
 	# every workload must have run on every boot
