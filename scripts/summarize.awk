@@ -66,6 +66,7 @@ function st_close(rc,   f, note) {
 
 BEGIN {
 	ksuite = ""; sprog = ""; ktop = -1; kdone = 0; crash = ""
+	crash_re = "(Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|Call Trace:|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected)"
 	n = split(known, k, " ")
 	for (i = 1; i <= n; i++) {
 		known_tcg[k[i]] = 1
@@ -85,15 +86,25 @@ file == 1 {
 	# selftests provoke them on purpose); it is counted, not a crash.
 	if (line ~ /asi: violation: /) { violations++; trace_ok = 1 }
 	if (trace_ok && line ~ /Call Trace:/) { trace_ok = 0; next }
-	# The selftest asi.enforce_kills_task_not_kernel oopses a task named
-	# asi_oops_ok on purpose, right after the test interface's "rawprobe"
-	# line: that one report (to its end-of-trace line) is expected.
-	if (line ~ /asi_test: rawprobe [0-9a-f]+: /) rawprobe = 1
+	# The selftest asi_kill oopses a task named asi_oops_ok on purpose,
+	# with a plain load of the address the test interface's "rawprobe
+	# ADDR:" line names. Expected: within 50 lines of that line, a report
+	# by asi_oops_ok whose first line is the page fault at ADDR, ending
+	# within 100 lines; in it only its own Call Trace. Any other report
+	# (by that task or another), a second one, or one cut off fails.
+	if (match(line, /asi_test: rawprobe [0-9a-f]+: /)) {
+		rawprobe = substr(line, RSTART + 19, RLENGTH - 21)
+		rawprobe_lines = 0
+	} else if (rawprobe != "" && ++rawprobe_lines > 50) {
+		rawprobe = ""
+	}
 	if (in_purpose) {
 		if (line ~ /---\[ end trace/)
 			in_purpose = 0
 		else if (++in_purpose > 100 && crash == "")
 			crash = "the expected oops of asi_oops_ok did not end"
+		else if (line !~ /Call Trace:/ && line ~ crash_re && crash == "")
+			crash = line
 		if (crash == "")
 			next
 		in_purpose = 0
@@ -105,8 +116,9 @@ file == 1 {
 	if (pending != "") {
 		if (match(line, /Comm: [^ ]+/)) {
 			comm = substr(line, RSTART + 6, RLENGTH - 6)
-			if (comm == "asi_oops_ok" && rawprobe) {
-				rawprobe = 0
+			if (comm == "asi_oops_ok" && rawprobe != "" &&
+			    pending == "BUG: unable to handle page fault for address: " rawprobe) {
+				rawprobe = ""
 				in_purpose = 1
 				pending = ""
 				next
@@ -122,7 +134,7 @@ file == 1 {
 			pending = ""
 		}
 	}
-	if (pending == "" && line ~ /(Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|Call Trace:|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected)/) {
+	if (pending == "" && line ~ crash_re) {
 		pending = line
 		pending_lines = 0
 	}
@@ -192,6 +204,8 @@ file == 1 {
 END {
 	if (pending != "" && crash == "")
 		crash = pending
+	if (in_purpose && crash == "")
+		crash = "the expected oops of asi_oops_ok was cut off"
 	if (inktap && ksuite != "")
 		kunit_close_suite()
 	if (ktop >= 0 && kdone < ktop)
