@@ -8,7 +8,7 @@
 #   run.sh --bench DIR OPTS     run asi_bench OPTS (',' for ' '); results.csv
 #                               and console.log go to DIR; fails unless it ran
 # Environment: APPEND (kernel parameters; unset: asi=on no5lvl), SMP (2), MEM (1G),
-# TIMEOUT (seconds, 900 for --test and --cmd).
+# TIMEOUT (seconds: 1500 for --test, 900 for --cmd and --bench).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -66,7 +66,7 @@ case "${1:-}" in
 	dir=$2
 	start_run "$dir" harness.mode=test
 	set +e
-	qemu timeout "${TIMEOUT:-900}" -- -append "$(cat "$dir/cmdline")" \
+	qemu timeout "${TIMEOUT:-1500}" -- -append "$(cat "$dir/cmdline")" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.tap" </dev/null
 	rc=$?
 	set -e
