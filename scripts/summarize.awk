@@ -86,12 +86,14 @@ file == 1 {
 	# selftests provoke them on purpose); it is counted, not a crash.
 	if (line ~ /asi: violation: /) { violations++; trace_ok = 1 }
 	if (trace_ok && line ~ /Call Trace:/) { trace_ok = 0; next }
-	# The selftest asi_kill oopses a task named asi_oops_ok on purpose,
-	# with a plain load of the address the test interface's "rawprobe
-	# ADDR:" line names. Expected: within 50 lines of that line, a report
-	# by asi_oops_ok whose first line is the page fault at ADDR, ending
-	# within 100 lines; in it only its own Call Trace. Any other report
-	# (by that task or another), a second one, or one cut off fails.
+	# The selftest asi_kill_test oopses a task named asi_oops_ok on
+	# purpose, with a plain load of the address the test interface's
+	# "rawprobe ADDR:" line names. Expected: within 50 lines of that line,
+	# a report by asi_oops_ok whose first line is the page fault at ADDR,
+	# with no other crash line before its Comm line, whose first RIP is in
+	# asi_test_write() or asi_test_rawprobe(), with one Call Trace, ending
+	# within 100 lines. Any other report (by that task or another), a
+	# second one, or one cut off fails.
 	if (match(line, /asi_test: rawprobe [0-9a-f]+: /)) {
 		rawprobe = substr(line, RSTART + 19, RLENGTH - 21)
 		rawprobe_lines = 0
@@ -99,12 +101,20 @@ file == 1 {
 		rawprobe = ""
 	}
 	if (in_purpose) {
-		if (line ~ /---\[ end trace/)
+		if (line ~ /---\[ end trace/) {
+			if (!purpose_rip && crash == "")
+				crash = "the expected oops of asi_oops_ok had no RIP in asi_test"
 			in_purpose = 0
-		else if (++in_purpose > 100 && crash == "")
+		} else if (++in_purpose > 100 && crash == "") {
 			crash = "the expected oops of asi_oops_ok did not end"
-		else if (line !~ /Call Trace:/ && line ~ crash_re && crash == "")
+		} else if (line ~ /^RIP: / && !purpose_rip_seen++) {
+			purpose_rip = line ~ /^RIP: 0010:asi_test_(write|rawprobe)\+/
+		} else if (line ~ /Call Trace:/) {
+			if (++purpose_traces > 1 && crash == "")
+				crash = "a second Call Trace inside the expected oops"
+		} else if (line ~ crash_re && crash == "") {
 			crash = line
+		}
 		if (crash == "")
 			next
 		in_purpose = 0
@@ -113,6 +123,10 @@ file == 1 {
 	# on asi=off) is charged to that test's row, not to the kernel; any
 	# other crash report fails the boot. The task's name follows the
 	# first line of a report within a few lines ("... Comm: name ...").
+	# (another report's first line before the expected report's Comm line)
+	if (pending != "" && rawprobe != "" && line ~ crash_re && line !~ /^Oops: / &&
+	    pending == "BUG: unable to handle page fault for address: " rawprobe && crash == "")
+		crash = line
 	if (pending != "") {
 		if (match(line, /Comm: [^ ]+/)) {
 			comm = substr(line, RSTART + 6, RLENGTH - 6)
@@ -120,6 +134,7 @@ file == 1 {
 			    pending == "BUG: unable to handle page fault for address: " rawprobe) {
 				rawprobe = ""
 				in_purpose = 1
+				purpose_rip = purpose_rip_seen = purpose_traces = 0
 				pending = ""
 				next
 			}
