@@ -37,8 +37,8 @@
 /* Event counters: reported as the change across a run. */
 static const char *const events[] = {
 	"cr3_writes", "asi_cr3_writes", "pair_loads", "exits_interrupt",
-	"exits_kthread", "exits_audit", "exits_unexpected", "reentries",
-	"intr_reentries", "violations", "barriers", "kernel_tlb_flushes",
+	"exits_kthread", "exits_audit", "exits_unexpected", "enters_user",
+	"enters_interrupt", "violations", "barriers", "kernel_tlb_flushes",
 	"pool_chunks_taken", "pool_tlb_flushes",
 };
 /* State figures: reported as the value after the run and its change. */

@@ -59,8 +59,8 @@ function table_row(kind, b, w) {
 			per1k(b, w, "cr3_writes"), per1k(b, w, "asi_cr3_writes"),
 			per1k(b, w, "pair_loads"), per1k(b, w, "exits_interrupt"),
 			per1k(b, w, "exits_kthread"), per1k(b, w, "exits_audit"),
-			per1k(b, w, "exits_unexpected"), per1k(b, w, "reentries"),
-			per1k(b, w, "intr_reentries"), per1k(b, w, "violations"),
+			per1k(b, w, "exits_unexpected"), per1k(b, w, "enters_user"),
+			per1k(b, w, "enters_interrupt"), per1k(b, w, "violations"),
 			per1k(b, w, "barriers") > md
 	else
 		printf "| %s | `%s` | %s | %s | %+d / %+d | %s | %s | %s |\n", w, b,
@@ -169,10 +169,11 @@ END {
 	print "" > md
 	print "CR3 writes on the context-switch path (all, and those only ASI causes)," > md
 	print "loads of a task's (mm, view) pair, exits from the view by cause" > md
-	print "(interrupt / kernel thread / audit / unexpected), re-entries on return" > md
-	print "to user mode and after an interrupt, violations, barriers." > md
+	print "(interrupt / kernel thread / audit / unexpected), entries back into the" > md
+	print "view on return to user mode and when an interrupt returns, violations," > md
+	print "barriers." > md
 	print "" > md
-	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u | re-entries | intr re-entries | violations | barriers |" > md
+	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u | enters (user) | enters (interrupt) | violations | barriers |" > md
 	print "|---|---|---|---|---|---|---|---|---|---|" > md
 	table_rows("events")
 	print "" > md

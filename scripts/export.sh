@@ -1,7 +1,8 @@
 #!/bin/sh
 # make export: regenerate patches/ (numbered patches, series, cover letter's
 # shortlog and diffstat) from base..HEAD of build/linux. Output is stable:
-# zero commit ids, no signature, the author dates the commits carry.
+# zero commit ids, no signature, the author dates the commits carry. A
+# commit's git note (harness results) goes below its --- line.
 #   export.sh [--to DIR]   write only the numbered patches into DIR
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +13,7 @@ g rev-parse -q --verify base >/dev/null || die "$TREE has no 'base' tag"
 
 fp() {
 	g -c core.abbrev=12 format-patch -q --zero-commit --no-signature \
-		--no-cover-letter --subject-prefix=PATCH --numbered \
+		--no-cover-letter --subject-prefix=PATCH --numbered --notes \
 		-o "$1" base..HEAD
 }
 

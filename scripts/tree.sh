@@ -31,7 +31,7 @@ make_base() {
 	mkdir -p "$TREE.tmp"
 	tar -C "$TREE.tmp" -xf "$LINUX_SOURCE_TARBALL" --strip-components=1
 	# Drop Debian's "ignore everything at the top level" stanza: it is not
-	# part of Linux and silently hides new files such as mm/asi.c.
+	# part of Linux and silently hides new files such as mm/asi/core.c.
 	gi="$TREE.tmp/.gitignore"
 	n=$(grep -n '^# Debian packaging' "$gi" | cut -d: -f1 || true)
 	if [ -n "$n" ]; then
@@ -45,6 +45,9 @@ make_base() {
 	# who commits in the tree: the series' identity, whatever the machine's
 	g config user.name "linux-asi developers"
 	g config user.email "linux-asi@lists.invalid"
+	# harness results ride below a patch's --- line as a git note: keep
+	# them on commits that rebase or amend rewrites
+	g config notes.rewriteRef refs/notes/commits
 	g add -A -f .
 	GIT_AUTHOR_DATE="2024-11-17T00:00:00Z" GIT_COMMITTER_DATE="2024-11-17T00:00:00Z" \
 		g commit -q -m "$base_msg"
@@ -67,6 +70,16 @@ unexported_work() {
 	return 1
 }
 
+# The "Notes:" block that export.sh (format-patch --notes) wrote below the
+# --- line of a patch, unindented.
+patch_note() {
+	awk '/^---$/ && !s { s = 1; next }
+		s == 1 && /^Notes:$/ { s = 2; next }
+		s == 1 && !/^$/ { exit }
+		s == 2 && /^    / { sub(/^    /, ""); print; next }
+		s == 2 { exit }' "$1"
+}
+
 apply_series() {
 	n=0
 	for p in $(series_list); do
@@ -76,6 +89,9 @@ apply_series() {
 			g am --abort >/dev/null 2>&1 || true
 			die "patch $p does not apply to $(g describe --tags --always HEAD); tree left at the patch before it"
 		fi
+		# git am drops what stands below the --- line: give the note back
+		nt=$(patch_note "$top/patches/$p")
+		[ -z "$nt" ] || printf '%s\n' "$nt" | g notes add -f -F - HEAD
 		n=$((n + 1))
 	done
 	echo "$(series_hash) $(g rev-parse HEAD)" >"$stamp"
