@@ -1,11 +1,14 @@
 #!/bin/sh
 # make initramfs: busybox-static, the harness /init, the selftest
 # programs of tests/selftests.list, built statically from the tree against
-# its own exported headers, and the benchmark program bench/asi_bench.
+# its own exported headers, the benchmark program bench/asi_bench, and
+# Debian's bash, ip, unshare, nsenter, iperf3 and socat with their
+# libraries.
 # Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
 ensure_tree
+GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat"
 [ -f "$O/.config" ] || die "no kernel configured in $O (make kernel)"
 
 kmake -s headers >/dev/null
@@ -31,6 +34,16 @@ mkdir -p "$root/bench"
 gcc -static -O2 -Wall -o "$root/bench/asi_bench" "$top/bench/asi_bench.c" -lpthread ||
 	die "building bench/asi_bench.c failed"
 cp /bin/busybox "$root/bin/busybox"
+# Debian's container tools, as a user of namespaces runs them, with their
+# shared libraries at their own paths (/init puts /usr first in PATH and
+# runs the user's commands in bash: busybox sh prefers its own applets)
+for t in $GUEST_TOOLS; do
+	[ -x "$t" ] || die "$t is missing (make deps installs it)"
+	for f in "$t" $(ldd "$t" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+done
 cp "$top/scripts/guest-init" "$root/init"
 out="$B/initramfs-$CONFIG.cpio.gz"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out.tmp")
