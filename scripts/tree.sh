@@ -45,9 +45,6 @@ make_base() {
 	# who commits in the tree: the series' identity, whatever the machine's
 	g config user.name "linux-asi developers"
 	g config user.email "linux-asi@lists.invalid"
-	# harness results ride below a patch's --- line as a git note: keep
-	# them on commits that rebase or amend rewrites
-	g config notes.rewriteRef refs/notes/commits
 	g add -A -f .
 	GIT_AUTHOR_DATE="2024-11-17T00:00:00Z" GIT_COMMITTER_DATE="2024-11-17T00:00:00Z" \
 		g commit -q -m "$base_msg"
@@ -109,6 +106,9 @@ fresh_tree() {
 	else
 		make_base
 	fi
+	# harness results ride below a patch's --- line as a git note: keep
+	# them on commits that rebase or amend rewrites (trees made earlier too)
+	g config notes.rewriteRef refs/notes/commits
 	apply_series
 }
 
