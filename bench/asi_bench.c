@@ -319,6 +319,63 @@ static long w_netns_tcp(long n)
 	return n;
 }
 
+/*
+ * unshare(CLONE_NEWNET) and exit, @n times: a child makes a namespace (and,
+ * with asi=on, its view and its pair) and exits; the namespace's end runs
+ * later, on a workqueue, and is counted in whichever run it lands.
+ */
+static long w_unshare(long n)
+{
+	long i;
+
+	for (i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (!pid)
+			_exit(unshare(CLONE_NEWNET) ? 1 : 0);
+		reap(pid);
+	}
+	return n;
+}
+
+/*
+ * setns() into another network namespace and back, @n times: the CNI
+ * plugin's pattern. The namespace is a child's, held open by its fd.
+ */
+static long w_setns(long n)
+{
+	int home = open("/proc/self/ns/net", O_RDONLY), other, p[2];
+	char path[64], c;
+	pid_t pid;
+	long i;
+
+	if (home < 0 || pipe(p))
+		die("setns: open");
+	pid = fork();
+	if (!pid) {
+		if (unshare(CLONE_NEWNET) || write(p[1], "x", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (read(p[0], &c, 1) != 1)
+		die("setns: child");
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", pid);
+	other = open(path, O_RDONLY);
+	if (other < 0)
+		die("setns: open child's");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	for (i = 0; i < n; i++)
+		if (setns(other, CLONE_NEWNET) || setns(home, CLONE_NEWNET))
+			die("setns");
+	close(other);
+	close(home);
+	close(p[0]);
+	close(p[1]);
+	return n;
+}
+
 /* Populate @n pages of secret memory (256 MiB; -q: 32 MiB), free them, wait for the pool. */
 static long w_secret(long n)
 {
@@ -341,10 +398,17 @@ static long w_secret(long n)
 	return n;
 }
 
+/*
+ * settle: seconds to let the work a workload leaves behind finish before
+ * the next run is sampled (a network namespace ends on a workqueue): idle
+ * time, outside the measurement, so that it is not charged to the next
+ * workload, under -icount least of all.
+ */
 static const struct workload {
 	const char *name;
 	long (*fn)(long n);
 	long full, quick;
+	unsigned int settle;
 } workloads[] = {
 	{ "getpid", w_getpid, 200000, 20000 },
 	{ "read_zero", w_read_zero, 50000, 5000 },
@@ -356,7 +420,9 @@ static const struct workload {
 	{ "tree", w_tree, 2, 1 },
 	{ "unix", w_unix, 256, 32 },
 	{ "tcp", w_tcp, 256, 32 },
-	{ "netns_tcp", w_netns_tcp, 256, 32 },
+	{ "netns_tcp", w_netns_tcp, 256, 32, 2 },
+	{ "unshare", w_unshare, 200, 20, 2 },
+	{ "setns", w_setns, 5000, 500, 2 },
 	{ "secretmem", w_secret, 65536, 8192 },
 };
 
@@ -402,6 +468,8 @@ int main(int argc, char **argv)
 			sample(&a);
 			ops = wl->fn(n);
 			sample(&b);
+			if (wl->settle)
+				sleep(wl->settle);
 			printf("%s,%d,%ld,%.6f", wl->name, r, ops, b.t - a.t);
 			for (i = 0; i < NR_EVENTS; i++)
 				printf(",%ld", a.ev[i] < 0 ? -1 : b.ev[i] - a.ev[i]);

@@ -139,6 +139,8 @@ END {
 			}
 			r = median(val[b, w, "seconds"]) / rm
 			ratio[b, w] = r
+			rlo[b, w] = minof(val[b, w, "seconds"]) / rm
+			rhi[b, w] = maxof(val[b, w, "seconds"]) / rm
 			line = line sprintf(" | %.2f [%.2f-%.2f]", r,
 					    minof(val[b, w, "seconds"]) / rm,
 					    maxof(val[b, w, "seconds"]) / rm)
@@ -146,6 +148,47 @@ END {
 		print line " |" > md
 	}
 	print "" > md
+
+	# exact cost: boots under QEMU -icount shift=0 (one instruction per ns)
+	nic = 0
+	for (i = 1; i <= nb; i++)
+		if (boots[i] ~ /^icount: /)
+			ic[++nic] = boots[i]
+	if (nic) {
+		print "## Instructions per operation (QEMU `-icount shift=0,sleep=off`, `-smp 1`)" > md
+		print "" > md
+		print "One boot per command line, one run: a guest nanosecond is one executed" > md
+		print "instruction, so these are exact counts of everything the guest executed" > md
+		print "during the run (the workload, and whatever else ran meanwhile), divided by" > md
+		print "the operations; in parentheses the difference to the same command line" > md
+		print "with `asi=off`." > md
+		print "" > md
+		line = "| workload"
+		sep = "|---"
+		for (i = 1; i <= nic; i++) { line = line " | `" substr(ic[i], 9) "`"; sep = sep "|---" }
+		print line " |" > md
+		print sep "|" > md
+		for (j = 1; j <= nw; j++) {
+			w = works[j]
+			line = "| " w
+			for (i = 1; i <= nic; i++) {
+				b = ic[i]
+				if (!((b, w) in runs)) {
+					line = line " | n/a"
+					continue
+				}
+				x = median(val[b, w, "seconds"]) * 1e9 / ops[b, w]
+				r = refof(b)
+				if (r != b && ((r, w) in runs))
+					line = line sprintf(" | %.0f (%+.0f)", x,
+						x - median(val[r, w, "seconds"]) * 1e9 / ops[r, w])
+				else
+					line = line sprintf(" | %.0f", x)
+			}
+			print line " |" > md
+		}
+		print "" > md
+	}
 
 	# secret memory: the pool against upstream's scheme (secretmem.pool=0)
 	for (i = 1; i <= nb; i++) {
@@ -215,27 +258,33 @@ END {
 	for (k in ratio)
 		if (ratio[k] > maxr)
 			maxr = ratio[k]
+	for (k in rhi)
+		if (rhi[k] > maxr)
+			maxr = rhi[k]
 	maxr = int(maxr + 0.999)
 	width = left + nw * (nbar * bw + gap) + 160
 	printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">\n", width, top + h + 110 > svg
-	printf "<text x=\"%d\" y=\"20\" font-size=\"14\">Guest time with ASI on relative to asi=off (median of runs), %s, %s</text>\n", left, date, kver > svg
+	printf "<text x=\"%d\" y=\"20\" font-size=\"14\">ASI on relative to asi=off, %s, %s: icount bars are exact instruction ratios; time bars show the median and a min-max whisker</text>\n", left, date, kver > svg
 	for (t = 0; t <= maxr; t++) {
 		y = top + h - t * h / maxr
 		printf "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n", left, y, width - 150, y, t == 1 ? "black" : "#ddd" > svg
 		printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%dx</text>\n", left - 5, y + 4, t > svg
 	}
-	split("#4477aa #ee6677 #228833 #ccbb44 #66ccee", colour, " ")
+	split("#4477aa #ee6677 #228833 #ccbb44 #66ccee #aa3377 #bbbbbb #222255", colour, " ")
 	for (j = 1; j <= nw; j++) {
 		x0 = left + (j - 1) * (nbar * bw + gap) + gap / 2
 		for (i = 1; i <= nbar; i++) {
 			r = ((bar[i], works[j]) in ratio) ? ratio[bar[i], works[j]] : 0
 			bh = r * h / maxr
-			printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %.2f</title></rect>\n", x0 + (i - 1) * bw, top + h - bh, bw - 2, bh, colour[(i - 1) % 5 + 1], works[j], bar[i], r > svg
+			printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"%s\"%s><title>%s %s: %.2f</title></rect>\n", x0 + (i - 1) * bw, top + h - bh, bw - 2, bh, colour[(i - 1) % 8 + 1], bar[i] ~ /^icount: / ? "" : " fill-opacity=\"0.45\"", works[j], bar[i], r > svg
+			# time bars: the spread of the runs, which a ratio must clear to mean anything
+			if (r && bar[i] !~ /^icount: /)
+				printf "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"black\"/>\n", x0 + (i - 1) * bw + (bw - 2) / 2, top + h - rlo[bar[i], works[j]] * h / maxr, x0 + (i - 1) * bw + (bw - 2) / 2, top + h - rhi[bar[i], works[j]] * h / maxr > svg
 		}
 		printf "<text transform=\"translate(%.1f,%d) rotate(45)\">%s</text>\n", x0 + 4, top + h + 12, works[j] > svg
 	}
 	for (i = 1; i <= nbar; i++) {
-		printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", width - 140, top + (i - 1) * 18, colour[(i - 1) % 5 + 1] > svg
+		printf "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", width - 140, top + (i - 1) * 18, colour[(i - 1) % 8 + 1] > svg
 		printf "<text x=\"%d\" y=\"%d\">%s</text>\n", width - 124, top + (i - 1) * 18 + 10, bar[i] > svg
 	}
 	print "</svg>" > svg

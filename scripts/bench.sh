@@ -6,7 +6,11 @@
 # QUICK=1: small counts, one boot, one run), and write
 # build/bench/report.{md,csv,svg}: per workload and command line,
 # the counters per 1000 operations and the guest time as a ratio to its
-# reference. QUICK=1 checks that every figure was collected, nothing else.
+# reference. Then each command line of BENCH is booted once more under
+# QEMU -icount shift=0,sleep=off with one CPU (ICOUNT=0 skips it): there a
+# guest nanosecond is one executed instruction, so its times are exact
+# instruction counts, reported per operation beside the noisy TCG times.
+# QUICK=1 checks that every figure was collected, nothing else.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -35,15 +39,27 @@ csv="$R/report.csv"
 # shellcheck disable=SC2317 # called through for_each_boot
 bench_boot() {
 	i=$1 boot=$2
-	note "boot $i: ${boot:-default} (asi_bench $(echo "$opts" | tr , ' '))"
+	d="$R/${label:+icount-}$i"
+	note "boot $i: ${label}${boot:-default} (asi_bench $(echo "$opts" | tr , ' '))"
 	start=$(date +%s)
-	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --bench "$R/$i" "$opts" ||
-		die "boot $i did not finish the benchmark; console: $R/$i/console.log"
-	awk -v boot="$boot" -v first="$i" 'NR == 1 { if (first == 1) print "boot," $0; next }
-		/,/ { print boot "," $0 }' "$R/$i/results.csv" | tr -d '\r' >>"$csv"
+	APPEND="$boot ${APPEND:-}" "$top/scripts/run.sh" --bench "$d" "$opts" ||
+		die "boot $i did not finish the benchmark; console: $d/console.log"
+	awk -v boot="$label$boot" -v hdr="$(if [ -s "$csv" ]; then echo 0; else echo 1; fi)" \
+		'NR == 1 { if (hdr == 1) print "boot," $0; next }
+		/,/ { print boot "," $0 }' "$d/results.csv" | tr -d '\r' >>"$csv"
 	note "boot $i: done in $(($(date +%s) - start)) s"
 }
+label=""
 for_each_boot "$list" bench_boot
+if [ "${ICOUNT:-1}" != 0 ]; then
+	label="icount: "
+	opts_time=$opts
+	[ "${QUICK:-0}" = 1 ] || opts="-r,1"
+	ICOUNT=1 SMP=1
+	export ICOUNT SMP
+	for_each_boot "$BENCH" bench_boot
+	opts=$opts_time
+fi
 
 kver=$(cat "$O/include/config/kernel.release" 2>/dev/null || echo unknown)
 awk -F, -v date="$(date -u +%Y-%m-%d)" -v kver="$kver" -v quick="${QUICK:-0}" \

@@ -8,6 +8,7 @@
 #   run.sh --bench DIR OPTS     run asi_bench OPTS (',' for ' '); results.csv
 #                               and console.log go to DIR; fails unless it ran
 # Environment: APPEND (kernel parameters; unset: asi=on no5lvl), SMP (2), MEM (1G),
+# ICOUNT=1 (QEMU -icount shift=0,sleep=off: guest ns = instructions),
 # TIMEOUT (seconds: 1500 for --test, 900 for --cmd and --bench).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -28,8 +29,11 @@ qemu() {
 	pre=""
 	while [ "$1" != -- ]; do pre="$pre $1"; shift; done
 	shift
+	# ICOUNT=1: one guest nanosecond per executed instruction (exact counts)
+	icount=""
+	[ "${ICOUNT:-0}" != 1 ] || icount="-icount shift=0,sleep=off"
 	# shellcheck disable=SC2086
-	$pre qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}" \
+	$pre qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}" $icount \
 		-nodefaults -nographic -no-reboot -bios "$bios" \
 		-kernel "$kernel" -initrd "$initrd" "$@"
 }
