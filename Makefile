@@ -3,11 +3,11 @@
 
 CONFIG ?= test
 BOOT   ?= asi=off;asi=on,enforce pti=on no5lvl;asi=on,barrier=verw pti=off no5lvl;asi=off secretmem.pool=0
-export CONFIG BOOT FORCE BISECT TIMEOUT TIMEOUT_SCALE SMP MEM BENCH QUICK RUNS ROUNDS
+export CONFIG BOOT FORCE BISECT TIMEOUT TIMEOUT_SCALE SMP MEM BENCH QUICK RUNS ROUNDS SOAK_MIN SOAK_BOOTS
 
 S := scripts
 
-.PHONY: help deps tree export kernel initramfs run test bench check clean
+.PHONY: help deps tree export kernel initramfs run test bench soak check clean
 
 help:
 	@echo 'make deps       install the Debian packages the harness needs (idempotent)'
@@ -20,6 +20,9 @@ help:
 	@echo 'make bench      boot the BENCH matrix ROUNDS (2) times, run the workloads RUNS (3) times'
 	@echo '                a boot, write build/bench/report.{md,csv,svg}'
 	@echo '                (QUICK=1: small counts, one boot, one run, checks every figure was collected)'
+	@echo 'make soak       boot SOAK_BOOTS (asi=off, asi=on,enforce with pti=on and pti=off), run'
+	@echo '                stress-ng, trinity, namespace churn and a secret-memory checker for'
+	@echo '                SOAK_MIN (10) minutes each, judge the consoles and the counters'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
 	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"
@@ -55,6 +58,9 @@ test:
 
 bench:
 	@$(S)/bench.sh
+
+soak: initramfs
+	@$(S)/soak.sh
 
 check:
 	@$(S)/check.sh

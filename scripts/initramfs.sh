@@ -2,13 +2,14 @@
 # make initramfs: busybox-static, the harness /init, the selftest
 # programs of tests/selftests.list, built statically from the tree against
 # its own exported headers, the benchmark program bench/asi_bench, and
-# Debian's bash, ip, unshare, nsenter, iperf3 and socat with their
-# libraries.
+# Debian's bash, ip, unshare, nsenter, iperf3, socat, setpriv, stress-ng
+# and trinity with their libraries, and the soak's guest side.
 # Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
 ensure_tree
-GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat"
+GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat
+/usr/bin/setpriv /usr/bin/stress-ng /usr/bin/trinity"
 [ -f "$O/.config" ] || die "no kernel configured in $O (make kernel)"
 
 kmake -s headers >/dev/null
@@ -44,6 +45,11 @@ for t in $GUEST_TOOLS; do
 		cp -L "$f" "$root$f"
 	done
 done
+# make soak: the guest side and its memfd_secret() checker
+mkdir -p "$root/soak"
+cp "$top/scripts/soak-guest" "$root/soak/run"
+gcc -static -O2 -Wall -o "$root/soak/secret_check" "$top/tests/soak/secret_check.c" ||
+	die "building tests/soak/secret_check.c failed"
 cp "$top/scripts/guest-init" "$root/init"
 out="$B/initramfs-$CONFIG.cpio.gz"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out.tmp")

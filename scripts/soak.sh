@@ -1,0 +1,61 @@
+#!/bin/sh
+# make soak: boot each command line of SOAK_BOOTS and run /soak/run (the
+# guest side: scripts/soak-guest) for SOAK_MIN minutes in it: stress-ng,
+# trinity and namespace churn in parallel, a memfd_secret() checker, then
+# the guest's own checks. Here each boot's console is judged as well: any
+# crash line (the regex of make test) fails the boot, unless the same
+# report (its first line, addresses and numbers masked) appears in the
+# asi=off boot too. Per boot and overall: "N passed, N failed".
+# Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP, MEM.
+set -eu
+. "$(dirname "$0")/lib.sh"
+min=${SOAK_MIN:-10}
+case "$min" in '' | *[!0-9]* | 0) die "SOAK_MIN must be a whole number of minutes, at least 1 (got '$min')" ;; esac
+boots=${SOAK_BOOTS:-"asi=off;asi=on,enforce pti=on no5lvl;asi=on,enforce pti=off no5lvl"}
+dir="$B/soak-$CONFIG"
+rm -rf "$dir"
+mkdir -p "$dir"
+crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|possible circular locking|INFO: task .* blocked'
+# a crash report's first line, without timestamp, addresses and numbers
+sig() { grep -E "$crash_re" "$1" | sed -e 's/^\[[ 0-9.]*\] //' -e 's/0x[0-9a-f]*//g' -e 's/[0-9a-f]\{8,\}//g' -e 's/[0-9][0-9]*/N/g' | sort -u; }
+
+total_pass=0 total_fail=0 n=0 off=""
+IFS=';'
+for boot in $boots; do
+	unset IFS
+	n=$((n + 1))
+	d="$dir/$n"
+	mkdir -p "$d"
+	echo "$boot" >"$d/cmdline"
+	note "boot $n: $boot, $min min"
+	t0=$(date +%s)
+	# the soak, its judging and a 3x margin on a loaded machine
+	APPEND="$boot" TIMEOUT=$((min * 60 * 3 + 600)) "$top/scripts/run.sh" \
+		--cmd "/soak/run $min" >"$d/run.out" 2>&1 || true
+	cp "$B/run-cmd.log" "$d/console.log"
+	p=$(grep -c '^soak: ok ' "$d/console.log" || true)
+	f=$(grep -c '^soak: FAIL ' "$d/console.log" || true)
+	grep -q '^soak: [0-9]* passed, [0-9]* failed' "$d/console.log" ||
+		{ echo "soak: FAIL boot $n: the guest never finished (panic or timeout)" >>"$d/host.log"; f=$((f + 1)); }
+	sig "$d/console.log" >"$d/crashes"
+	[ -n "$off" ] || case "$boot" in asi=off*) off="$d/crashes" ;; esac
+	while read -r c; do
+		[ -n "$c" ] || continue
+		if [ -n "$off" ] && [ "$off" != "$d/crashes" ] && grep -qxF "$c" "$off"; then
+			echo "soak: seen on asi=off too: $c" >>"$d/host.log"
+		else
+			echo "soak: FAIL console: $c" >>"$d/host.log"
+			f=$((f + 1))
+		fi
+	done <"$d/crashes"
+	[ -s "$d/crashes" ] || { echo "soak: ok console: no crash report" >>"$d/host.log"; p=$((p + 1)); }
+	grep '^soak: ' "$d/console.log" | sed "s/^/  /"
+	[ ! -f "$d/host.log" ] || sed "s/^/  /" "$d/host.log"
+	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	IFS=';'
+done
+unset IFS
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

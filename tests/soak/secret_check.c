@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The long-lived checker of make soak: keeps 8 MiB of memfd_secret()
+ * memory with a known pattern for the whole soak, and checks every page
+ * of it every second until the file named by argv[1] appears. Exit 0
+ * when the data never changed, 1 when it did, 2 when it could not start.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define SIZE	(8UL << 20)
+
+static unsigned long pattern(unsigned long i)
+{
+	return i * 0x9e3779b97f4a7c15UL ^ 0x5a5a5a5a5a5a5a5aUL;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long *p, i, rounds = 0;
+	int fd;
+
+	if (argc != 2)
+		return 2;
+	fd = syscall(SYS_memfd_secret, 0);
+	if (fd < 0 || ftruncate(fd, SIZE)) {
+		perror("secret_check: memfd_secret");
+		return 2;
+	}
+	p = mmap(NULL, SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("secret_check: mmap");
+		return 2;
+	}
+	for (i = 0; i < SIZE / sizeof(*p); i++)
+		p[i] = pattern(i);
+	for (;;) {
+		int stop = !access(argv[1], F_OK);
+
+		for (i = 0; i < SIZE / sizeof(*p); i++) {
+			if (p[i] != pattern(i)) {
+				printf("secret_check: word %lu changed after %lu rounds\n", i, rounds);
+				return 1;
+			}
+		}
+		rounds++;
+		if (stop)
+			break;
+		sleep(1);
+	}
+	printf("secret_check: %lu MiB unchanged over %lu rounds\n", SIZE >> 20, rounds);
+	return 0;
+}
