@@ -45,11 +45,14 @@ for t in $GUEST_TOOLS; do
 		cp -L "$f" "$root$f"
 	done
 done
-# make soak: the guest side and its memfd_secret() checker
+# make soak: the guest side, its memfd_secret() checker, namespace churn,
+# NMI source and counter reader (with the ASI selftests' helpers)
 mkdir -p "$root/soak"
 cp "$top/scripts/soak-guest" "$root/soak/run"
-gcc -static -O2 -Wall -o "$root/soak/secret_check" "$top/tests/soak/secret_check.c" ||
-	die "building tests/soak/secret_check.c failed"
+for p in secret_check setns_churn nmi_loop counters; do
+	gcc -static -O2 -Wall -I"$TREE/tools/testing/selftests/asi" -o "$root/soak/$p" \
+		"$top/tests/soak/$p.c" -lpthread || die "building tests/soak/$p.c failed"
+done
 cp "$top/scripts/guest-init" "$root/init"
 out="$B/initramfs-$CONFIG.cpio.gz"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0 | gzip -1 >"$out.tmp")

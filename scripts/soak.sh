@@ -6,12 +6,14 @@
 # crash line (the regex of make test) fails the boot, unless the same
 # report (its first line, addresses and numbers masked) appears in the
 # asi=off boot too. Per boot and overall: "N passed, N failed".
-# Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP, MEM.
+# Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP,
+# MEM (2G here: stress-ng's memory stressors drove 1G into the OOM killer).
 set -eu
 . "$(dirname "$0")/lib.sh"
 min=${SOAK_MIN:-10}
 case "$min" in '' | *[!0-9]* | 0) die "SOAK_MIN must be a whole number of minutes, at least 1 (got '$min')" ;; esac
 boots=${SOAK_BOOTS:-"asi=off;asi=on,enforce pti=on no5lvl;asi=on,enforce pti=off no5lvl"}
+export MEM=${MEM:-2G}
 dir="$B/soak-$CONFIG"
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -29,8 +31,9 @@ for boot in $boots; do
 	echo "$boot" >"$d/cmdline"
 	note "boot $n: $boot, $min min"
 	t0=$(date +%s)
-	# the soak, its judging and a 3x margin on a loaded machine
-	APPEND="$boot" TIMEOUT=$((min * 60 * 3 + 600)) "$top/scripts/run.sh" \
+	# the soak with a 3x margin on a loaded machine, and up to 10 min for
+	# trinity to start and 10 min of judging
+	APPEND="$boot" TIMEOUT=$((min * 60 * 3 + 1200)) "$top/scripts/run.sh" \
 		--cmd "/soak/run $min" >"$d/run.out" 2>&1 || true
 	cp "$B/run-cmd.log" "$d/console.log"
 	p=$(grep -c '^soak: ok ' "$d/console.log" || true)
