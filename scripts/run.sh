@@ -57,7 +57,8 @@ case "${1:-}" in
 	else
 		enc=$(base64 -w0 <"$2")
 	fi
-	log="$B/run-cmd.log"
+	# RUN_LOG: the console log (make soak gives each boot its own)
+	log="${RUN_LOG:-$B/run-cmd.log}"
 	set +e
 	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=cmd harness.cmd=$enc" \
 		-serial stdio </dev/null | tee "$log"

@@ -3,9 +3,13 @@
 # guest side: scripts/soak-guest) for SOAK_MIN minutes in it: stress-ng,
 # trinity and namespace churn in parallel, a memfd_secret() checker, then
 # the guest's own checks. Here each boot's console is judged as well: any
-# crash line (the regex of make test) fails the boot, unless the same
-# report (its first line, addresses and numbers masked) appears in the
-# asi=off boot too. Per boot and overall: "N passed, N failed".
+# crash line (make test's patterns but "Call Trace:", which OOM reports
+# print too; and RCU stalls, soft lockups) fails the boot,
+# unless the same report (its first line, addresses and numbers masked)
+# appears in the asi=off boot too; OOM kills are listed. The host's count
+# of the guest's "soak: ok/FAIL" lines must match the guest's own summary
+# (a printk line can split one on the shared console). Per boot and
+# overall: "N passed, N failed".
 # Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP,
 # MEM (2G here: stress-ng's memory stressors drove 1G into the OOM killer).
 set -eu
@@ -17,9 +21,11 @@ export MEM=${MEM:-2G}
 dir="$B/soak-$CONFIG"
 rm -rf "$dir"
 mkdir -p "$dir"
-crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|possible circular locking|INFO: task .* blocked'
+crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|detected stalls|self-detected stall|soft lockup|hung_task'
+# the console is read as text whatever bytes trinity puts in it
+g() { LC_ALL=C grep -a "$@"; }
 # a crash report's first line, without timestamp, addresses and numbers
-sig() { grep -E "$crash_re" "$1" | sed -e 's/^\[[ 0-9.]*\] //' -e 's/0x[0-9a-f]*//g' -e 's/[0-9a-f]\{8,\}//g' -e 's/[0-9][0-9]*/N/g' | sort -u; }
+sig() { g -E "$crash_re" "$1" | sed -e 's/^\[[ 0-9.]*\] //' -e 's/0x[0-9a-f]*//g' -e 's/[0-9a-f]\{8,\}//g' -e 's/[0-9][0-9]*/N/g' | sort -u; }
 
 total_pass=0 total_fail=0 n=0 off=""
 IFS=';'
@@ -33,13 +39,19 @@ for boot in $boots; do
 	t0=$(date +%s)
 	# the soak with a 3x margin on a loaded machine, and up to 10 min for
 	# trinity to start and 10 min of judging
-	APPEND="$boot" TIMEOUT=$((min * 60 * 3 + 1200)) "$top/scripts/run.sh" \
-		--cmd "/soak/run $min" >"$d/run.out" 2>&1 || true
-	cp "$B/run-cmd.log" "$d/console.log"
-	p=$(grep -c '^soak: ok ' "$d/console.log" || true)
-	f=$(grep -c '^soak: FAIL ' "$d/console.log" || true)
-	grep -q '^soak: [0-9]* passed, [0-9]* failed' "$d/console.log" ||
-		{ echo "soak: FAIL boot $n: the guest never finished (panic or timeout)" >>"$d/host.log"; f=$((f + 1)); }
+	APPEND="$boot" RUN_LOG="$d/console.log" TIMEOUT=$((min * 60 * 3 + 1200)) \
+		"$top/scripts/run.sh" --cmd "/soak/run $min" >"$d/run.out" 2>&1 || true
+	p=$(g -c '^soak: ok ' "$d/console.log" || true)
+	f=$(g -c '^soak: FAIL ' "$d/console.log" || true)
+	sum=$(g -o '^soak: [0-9]* passed, [0-9]* failed' "$d/console.log" | tail -1)
+	if [ -z "$sum" ]; then
+		echo "soak: FAIL boot $n: the guest never finished (panic or timeout)" >>"$d/host.log"
+		f=$((f + 1))
+	elif [ "$sum" != "soak: $p passed, $f failed" ]; then
+		echo "soak: FAIL boot $n: the guest said '${sum#soak: }', its console shows $p ok and $f FAIL lines" >>"$d/host.log"
+		f=$((f + 1))
+	fi
+	g 'Out of memory: Killed process' "$d/console.log" | sed 's/^\[[ 0-9.]*\] /soak: note: /; s/ total-vm.*//' >>"$d/host.log" || true
 	sig "$d/console.log" >"$d/crashes"
 	[ -n "$off" ] || case "$boot" in asi=off*) off="$d/crashes" ;; esac
 	while read -r c; do
@@ -52,7 +64,7 @@ for boot in $boots; do
 		fi
 	done <"$d/crashes"
 	[ -s "$d/crashes" ] || { echo "soak: ok console: no crash report" >>"$d/host.log"; p=$((p + 1)); }
-	grep '^soak: ' "$d/console.log" | sed "s/^/  /"
+	g '^soak: ' "$d/console.log" | sed "s/^/  /"
 	[ ! -f "$d/host.log" ] || sed "s/^/  /" "$d/host.log"
 	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log"
 	total_pass=$((total_pass + p))

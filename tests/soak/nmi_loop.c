@@ -49,6 +49,7 @@ int main(int argc, char **argv)
 	if (status("dmap_pt_pages") > 0 &&
 	    sscanf(cmd("dalloc other", a, sizeof(a)), "%31s", dmap) != 1) {
 		printf("nmi_loop: dalloc other failed\n");
+		cmdf(a, sizeof(a), "free %s", win);
 		return 2;
 	}
 	want = status_is("enabled", "on") ? "ok " PATTERN " restricted\n" :

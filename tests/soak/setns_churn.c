@@ -3,16 +3,20 @@
  * Namespace churn of make soak, for argv[1] seconds. A second thread of
  * this process, round after round: makes a network namespace of its own
  * (unshare(CLONE_NEWNET): a new view), brings its loopback up, opens a
- * TCP connection and a UDP socket there and sends half of the data,
- * setns()es back to the namespace the process started in and sends the
- * rest through the same sockets (the namespace's sockets used from
- * outside it), reads and checks everything, then closes all of it, the
- * client first (TIME_WAIT) and with unread data queued on a socket: the
+ * TCP connection and a UDP socket there and sends half of the TCP data
+ * and a datagram, setns()es back to the namespace the process started in
+ * and sends the rest through the same sockets (the namespace's sockets
+ * used from outside it), reads and checks everything, setns()es into the
+ * namespace again by its fd and sends a datagram from a new socket there,
+ * goes home, then closes all of it: the client first, so that it waits
+ * in TIME_WAIT, and the UDP socket with a datagram left unread: the
  * namespace dies with sockets in flight. Meanwhile the main thread sends
  * and checks UDP datagrams on the first namespace's loopback. Both threads
  * share one mm, so (mm, view) pairs come and go with the namespaces.
- * Runs as root. Exit 0 when all data arrived intact, 1 when not, 2 when
- * it could not start.
+ * Every receive times out after 30 s: lost TCP data fails the run, and so
+ * do more than 1% of the datagrams at home (loopback may drop under the
+ * soak's UDP flood). Runs as root. Exit 0 when all data arrived intact,
+ * 1 when not, 2 when it could not start or did nothing.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -64,11 +68,25 @@ static int lo_up(void)
 	return err;
 }
 
+/* A socket whose sends and receives give up after 30 s. */
+static int sock(int type)
+{
+	struct timeval tv = { .tv_sec = 30 };
+	int s = socket(AF_INET, type, 0);
+
+	if (s >= 0 && (setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+		       setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))) {
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
 /* A socket bound to 127.0.0.1, any port; its address in *sin. */
 static int bound(int type, struct sockaddr_in *sin)
 {
 	socklen_t len = sizeof(*sin);
-	int s = socket(AF_INET, type, 0);
+	int s = sock(type);
 
 	memset(sin, 0, sizeof(*sin));
 	sin->sin_family = AF_INET;
@@ -97,15 +115,18 @@ static int send_all(int s, const unsigned char *b, size_t len)
 /* One round; 0, or -1 with the failure reported. */
 static int round_once(long r, unsigned char *out, unsigned char *in)
 {
-	int l = -1, c = -1, a = -1, u = -1, ret = -1;
+	int l = -1, c = -1, a = -1, u = -1, v = -1, ns = -1, ret = -1;
 	struct sockaddr_in ls, us;
 	size_t got = 0;
 	ssize_t n;
 
 	if (unshare(CLONE_NEWNET))
 		return fail("unshare", r), -1;
-	if (lo_up())
-		return fail("lo up", r), -1;
+	ns = open("/proc/thread-self/ns/net", O_RDONLY);
+	if (ns < 0 || lo_up()) {
+		fail("namespace fd, lo up", r);
+		goto out;
+	}
 	fill(out, LEN, r);
 	l = bound(SOCK_STREAM, &ls);
 	u = bound(SOCK_DGRAM, &us);
@@ -113,7 +134,7 @@ static int round_once(long r, unsigned char *out, unsigned char *in)
 		fail("bind", r);
 		goto out;
 	}
-	c = socket(AF_INET, SOCK_STREAM, 0);
+	c = sock(SOCK_STREAM);
 	if (c < 0 || connect(c, (struct sockaddr *)&ls, sizeof(ls))) {
 		fail("connect", r);
 		goto out;
@@ -133,27 +154,47 @@ static int round_once(long r, unsigned char *out, unsigned char *in)
 		fail("send after setns", r);
 		goto out;
 	}
-	while (got < LEN && (n = recv(a, in + got, LEN - got, 0)) > 0)
+	/* the client closes first (its end waits in TIME_WAIT) */
+	close(c);
+	c = -1;
+	while (got <= LEN && (n = recv(a, in + got, LEN + 1 - got, 0)) > 0)
 		got += n;
-	if (got != LEN || memcmp(in, out, LEN)) {
-		errno = EIO;
+	if (n < 0 || got != LEN || memcmp(in, out, LEN)) {
+		if (!n || n > 0)
+			errno = EIO;
 		fail("TCP data", r);
 		goto out;
 	}
 	if (recv(u, in, LEN, 0) != 1024 || memcmp(in, out, 1024)) {
-		errno = EIO;
+		if (!errno)
+			errno = EIO;
 		fail("UDP data", r);
 		goto out;
 	}
-	/* left queued on the listener's peer and on the UDP socket at close */
-	if (send_all(a, out, 4096) ||
-	    sendto(u, out, 512, 0, (struct sockaddr *)&us, sizeof(us)) != 512) {
+	/* into the namespace again, by its fd: a new socket of it */
+	if (setns(ns, CLONE_NEWNET)) {
+		fail("setns into the namespace", r);
+		goto out;
+	}
+	v = sock(SOCK_DGRAM);
+	if (v < 0 || sendto(v, out + 7, 256, 0, (struct sockaddr *)&us, sizeof(us)) != 256 ||
+	    setns(home, CLONE_NEWNET)) {
+		fail("send from inside again", r);
+		goto out;
+	}
+	if (recv(u, in, LEN, 0) != 256 || memcmp(in, out + 7, 256)) {
+		if (!errno)
+			errno = EIO;
+		fail("UDP data from inside again", r);
+		goto out;
+	}
+	/* left queued on the UDP socket at close */
+	if (sendto(v, out, 512, 0, (struct sockaddr *)&us, sizeof(us)) != 512) {
 		fail("send to be left unread", r);
 		goto out;
 	}
 	ret = 0;
 out:
-	/* the client closes first: its end waits in TIME_WAIT */
 	if (c >= 0)
 		close(c);
 	if (a >= 0)
@@ -162,6 +203,10 @@ out:
 		close(l);
 	if (u >= 0)
 		close(u);
+	if (v >= 0)
+		close(v);
+	if (ns >= 0)
+		close(ns);
 	if (ret)
 		setns(home, CLONE_NEWNET);
 	return ret;
@@ -187,7 +232,7 @@ int main(int argc, char **argv)
 {
 	unsigned char b[512], c[512];
 	struct sockaddr_in sin;
-	long secs, dgrams = 0;
+	long secs, dgrams = 0, lost = 0;
 	pthread_t t;
 	int u;
 
@@ -206,8 +251,16 @@ int main(int argc, char **argv)
 	}
 	while (!failed && time(NULL) < end) {
 		fill(b, sizeof(b), dgrams);
-		if (sendto(u, b, sizeof(b), 0, (struct sockaddr *)&sin, sizeof(sin)) != sizeof(b) ||
-		    recv(u, c, sizeof(c), 0) != sizeof(c) || memcmp(b, c, sizeof(b))) {
+		ssize_t n;
+
+		if (sendto(u, b, sizeof(b), 0, (struct sockaddr *)&sin, sizeof(sin)) != sizeof(b)) {
+			fail("send at home", dgrams);
+			break;
+		}
+		n = recv(u, c, sizeof(c), 0);
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			lost++;
+		} else if (n != sizeof(c) || memcmp(b, c, sizeof(b))) {
 			fail("datagram at home", dgrams);
 			break;
 		}
@@ -217,7 +270,15 @@ int main(int argc, char **argv)
 	pthread_join(t, NULL);
 	if (failed)
 		return 1;
-	printf("setns_churn: %ld namespaces (64 KiB TCP and 1 KiB UDP each, sent before and after setns, checked), %ld datagrams checked at home\n",
-	       rounds, dgrams);
+	if (lost * 100 > dgrams) {
+		printf("setns_churn: %ld of %ld datagrams at home lost\n", lost, dgrams);
+		return 1;
+	}
+	if (!rounds || !dgrams) {
+		printf("setns_churn: %ld namespaces, %ld datagrams: nothing ran\n", rounds, dgrams);
+		return 2;
+	}
+	printf("setns_churn: %ld namespaces (each: 64 KiB TCP sent before and after setns, UDP from inside, from outside and from inside again by fd; all checked; closed in TIME_WAIT and with data queued), %ld datagrams at home (%ld lost to timeouts)\n",
+	       rounds, dgrams, lost);
 	return 0;
 }
