@@ -4,7 +4,7 @@
 # trinity and namespace churn in parallel, a memfd_secret() checker, then
 # the guest's own checks. Here each boot's console is judged as well: any
 # crash line (make test's patterns but "Call Trace:", which OOM reports
-# print too; and RCU stalls, soft lockups) fails the boot,
+# print too; and RCU stalls) fails the boot,
 # unless the same report (its first line, addresses and numbers masked)
 # appears in the asi=off boot too; OOM kills are listed. The host's count
 # of the guest's "soak: ok/FAIL" lines must match the guest's own summary
@@ -21,7 +21,7 @@ export MEM=${MEM:-2G}
 dir="$B/soak-$CONFIG"
 rm -rf "$dir"
 mkdir -p "$dir"
-crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|detected stalls|self-detected stall|soft lockup|hung_task'
+crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|INFO: task .* blocked|detected stalls|self-detected stall'
 # the console is read as text whatever bytes trinity puts in it
 g() { LC_ALL=C grep -a "$@"; }
 # a crash report's first line, without timestamp, addresses and numbers
