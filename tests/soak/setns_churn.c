@@ -221,18 +221,10 @@ static int round_once(long r, unsigned char *out, unsigned char *in)
 	}
 	ret = 0;
 out:
-	if (c >= 0)
-		close(c);
-	if (a >= 0)
-		close(a);
-	if (l >= 0)
-		close(l);
-	if (u >= 0)
-		close(u);
-	if (v >= 0)
-		close(v);
-	if (ns >= 0)
-		close(ns);
+	/* c first, if still open: the client's end waits in TIME_WAIT */
+	for (int i = 0, fds[] = { c, a, l, u, v, ns }; i < 6; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 	if (ret)
 		setns(home, CLONE_NEWNET);
 	return ret;
