@@ -9,7 +9,9 @@
 #                               and console.log go to DIR; fails unless it ran
 # Environment: APPEND (kernel parameters; unset: asi=on no5lvl), SMP (2), MEM (1G),
 # ICOUNT=1 (QEMU -icount shift=0,sleep=off: guest ns = instructions),
-# TIMEOUT (seconds: 1500 for --test, 900 for --cmd and --bench).
+# TIMEOUT (seconds: 1500 for --test, 900 for --cmd and --bench); for --cmd,
+# RUN_LOG (the console log; build/run-cmd.log) and RUN_OUT (a file for the
+# guest's second serial port, /dev/ttyS1: output away from printk's).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -59,9 +61,11 @@ case "${1:-}" in
 	fi
 	# RUN_LOG: the console log (make soak gives each boot its own)
 	log="${RUN_LOG:-$B/run-cmd.log}"
+	set -- -serial stdio
+	[ -z "${RUN_OUT:-}" ] || { rm -f "$RUN_OUT"; set -- "$@" -serial "file:$RUN_OUT"; }
 	set +e
 	qemu timeout "${TIMEOUT:-900}" -- -append "$append harness.mode=cmd harness.cmd=$enc" \
-		-serial stdio </dev/null | tee "$log"
+		"$@" </dev/null | tee "$log"
 	set -e
 	rc=$(sed -n 's/^harness: exit=\([0-9]*\).*/\1/p' "$log" | tail -n1)
 	[ -n "$rc" ] || die "the guest never reported the command's exit status (panic or timeout?); console: $log"

@@ -1,22 +1,25 @@
 #!/bin/sh
 # make soak: boot each command line of SOAK_BOOTS and run /soak/run (the
 # guest side: scripts/soak-guest) for SOAK_MIN minutes in it: stress-ng,
-# trinity and namespace churn in parallel, a memfd_secret() checker, then
-# the guest's own checks. Here each boot's console is judged as well: any
+# trinity and namespace churn in parallel, memfd_secret() checkers, then
+# the guest's own checks, whose lines come on the second serial port
+# (results.log). Here each boot's console is judged as well: any
 # crash line (make test's patterns but "Call Trace:", which OOM reports
 # print too; and RCU stalls) fails the boot,
 # unless the same report (its first line, addresses and numbers masked)
 # appears in the asi=off boot too; OOM kills are listed. The host's count
-# of the guest's "soak: ok/FAIL" lines must match the guest's own summary
-# (a printk line can split one on the shared console). Per boot and
-# overall: "N passed, N failed".
+# of the guest's "soak: ok/FAIL" lines must match the guest's own summary.
+# Per boot and overall: "N passed, N failed".
 # Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP,
-# MEM (2G here: stress-ng's memory stressors drove 1G into the OOM killer).
+# MEM (2G here: stress-ng's memory stressors drove 1G into the OOM killer),
+# TIMEOUT_SCALE (every time limit, the host's and the guest's, times N).
 set -eu
 . "$(dirname "$0")/lib.sh"
 min=${SOAK_MIN:-10}
 case "$min" in '' | *[!0-9]* | 0) die "SOAK_MIN must be a whole number of minutes, at least 1 (got '$min')" ;; esac
-boots=${SOAK_BOOTS:-"asi=off;asi=on,enforce pti=on no5lvl;asi=on,enforce pti=off no5lvl"}
+scale=${TIMEOUT_SCALE:-1}
+case "$scale" in '' | *[!0-9]* | 0) die "TIMEOUT_SCALE must be a positive integer, not '$scale'" ;; esac
+boots=${SOAK_BOOTS:-"asi=off no5lvl;asi=on,enforce pti=on no5lvl;asi=on,enforce pti=off no5lvl;asi=on,audit pti=on no5lvl"}
 export MEM=${MEM:-2G}
 dir="$B/soak-$CONFIG"
 rm -rf "$dir"
@@ -31,6 +34,9 @@ total_pass=0 total_fail=0 n=0 off=""
 IFS=';'
 for boot in $boots; do
 	unset IFS
+	# shellcheck disable=SC2086
+	boot=$(echo $boot)
+	[ -n "$boot" ] || { IFS=';'; continue; }
 	n=$((n + 1))
 	d="$dir/$n"
 	mkdir -p "$d"
@@ -39,16 +45,18 @@ for boot in $boots; do
 	t0=$(date +%s)
 	# the soak with a 3x margin on a loaded machine, and up to 10 min for
 	# trinity to start and 10 min of judging
-	APPEND="$boot" RUN_LOG="$d/console.log" TIMEOUT=$((min * 60 * 3 + 1200)) \
-		"$top/scripts/run.sh" --cmd "/soak/run $min" >"$d/run.out" 2>&1 || true
-	p=$(g -c '^soak: ok ' "$d/console.log" || true)
-	f=$(g -c '^soak: FAIL ' "$d/console.log" || true)
-	sum=$(g -o '^soak: [0-9]* passed, [0-9]* failed' "$d/console.log" | tail -1)
+	APPEND="$boot" RUN_LOG="$d/console.log" RUN_OUT="$d/results.log" \
+		TIMEOUT=$(((min * 60 * 3 + 1200) * scale)) \
+		"$top/scripts/run.sh" --cmd "/soak/run $min $scale >/dev/ttyS1" >"$d/run.out" 2>&1 || true
+	touch "$d/results.log"
+	p=$(g -c '^soak: ok ' "$d/results.log" || true)
+	f=$(g -c '^soak: FAIL ' "$d/results.log" || true)
+	sum=$(g -o '^soak: [0-9]* passed, [0-9]* failed' "$d/results.log" | tail -1)
 	if [ -z "$sum" ]; then
 		echo "soak: FAIL boot $n: the guest never finished (panic or timeout)" >>"$d/host.log"
 		f=$((f + 1))
 	elif [ "$sum" != "soak: $p passed, $f failed" ]; then
-		echo "soak: FAIL boot $n: the guest said '${sum#soak: }', its console shows $p ok and $f FAIL lines" >>"$d/host.log"
+		echo "soak: FAIL boot $n: the guest said '${sum#soak: }', its output shows $p ok and $f FAIL lines" >>"$d/host.log"
 		f=$((f + 1))
 	fi
 	g 'Out of memory: Killed process' "$d/console.log" | sed 's/^\[[ 0-9.]*\] /soak: note: /; s/ total-vm.*//' >>"$d/host.log" || true
@@ -64,9 +72,9 @@ for boot in $boots; do
 		fi
 	done <"$d/crashes"
 	[ -s "$d/crashes" ] || { echo "soak: ok console: no crash report" >>"$d/host.log"; p=$((p + 1)); }
-	g '^soak: ' "$d/console.log" | sed "s/^/  /"
+	g '^soak: ' "$d/results.log" | sed "s/^/  /"
 	[ ! -f "$d/host.log" ] || sed "s/^/  /" "$d/host.log"
-	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log"
+	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log, results: $d/results.log"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	IFS=';'

@@ -2,8 +2,11 @@
 /*
  * The long-lived checker of make soak: keeps 8 MiB of memfd_secret()
  * memory with a known pattern for the whole soak, and checks every page
- * of it every second until the file named by argv[1] appears. Exit 0
- * when the data never changed, 1 when it did, 2 when it could not start.
+ * of it every second until the file named by argv[1] appears. With a
+ * second argument "exclusive" the memory is SECRETMEM_EXCLUSIVE (owned by
+ * this process's mm). Runs as an unprivileged user (8 MiB is the default
+ * RLIMIT_MEMLOCK). Exit 0 when the data never changed, 1 when it did, 2
+ * when it could not start.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,6 +17,9 @@
 #include <unistd.h>
 
 #define SIZE	(8UL << 20)
+#ifndef SECRETMEM_EXCLUSIVE
+#define SECRETMEM_EXCLUSIVE	0x1U
+#endif
 
 static unsigned long pattern(unsigned long i)
 {
@@ -23,11 +29,14 @@ static unsigned long pattern(unsigned long i)
 int main(int argc, char **argv)
 {
 	unsigned long *p, i, rounds = 0;
+	unsigned int flags = 0;
 	int fd;
 
-	if (argc != 2)
+	if (argc == 3 && !strcmp(argv[2], "exclusive"))
+		flags = SECRETMEM_EXCLUSIVE;
+	else if (argc != 2)
 		return 2;
-	fd = syscall(SYS_memfd_secret, 0);
+	fd = syscall(SYS_memfd_secret, flags);
 	if (fd < 0 || ftruncate(fd, SIZE)) {
 		perror("secret_check: memfd_secret");
 		return 2;
@@ -53,6 +62,7 @@ int main(int argc, char **argv)
 			break;
 		sleep(1);
 	}
-	printf("secret_check: %lu MiB unchanged over %lu rounds\n", SIZE >> 20, rounds);
+	printf("secret_check: %lu MiB%s unchanged over %lu rounds\n", SIZE >> 20,
+	       flags ? " (exclusive)" : "", rounds);
 	return 0;
 }
