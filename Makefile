@@ -20,9 +20,10 @@ help:
 	@echo 'make bench      boot the BENCH matrix ROUNDS (2) times, run the workloads RUNS (3) times'
 	@echo '                a boot, write build/bench/report.{md,csv,svg}'
 	@echo '                (QUICK=1: small counts, one boot, one run, checks every figure was collected)'
-	@echo 'make soak       boot SOAK_BOOTS (asi=off, asi=on,enforce with pti=on and pti=off), run'
-	@echo '                stress-ng, trinity, namespace churn and a secret-memory checker for'
-	@echo '                SOAK_MIN (10) minutes each, judge the consoles and the counters'
+	@echo 'make soak       boot SOAK_BOOTS (asi=off; asi=on,enforce with pti=on and pti=off;'
+	@echo '                asi=on,audit), run stress-ng, trinity, namespace churn, NMIs and two'
+	@echo '                secret-memory checkers for SOAK_MIN (10) minutes each, judge the'
+	@echo '                consoles, the results and the counters'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
 	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"

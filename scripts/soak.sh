@@ -24,29 +24,29 @@ export MEM=${MEM:-2G}
 dir="$B/soak-$CONFIG"
 rm -rf "$dir"
 mkdir -p "$dir"
-crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|INFO: task .* blocked|detected stalls|self-detected stall'
+crash_re='Kernel panic|BUG: |WARNING: |Oops|general protection fault|kernel BUG at|UBSAN:|KASAN:|kmemleak: [0-9]+ new suspected|Kernel memory leak detector disabled|INFO: task .* blocked|detected stalls|self-detected stall'
 # the console is read as text whatever bytes trinity puts in it
 g() { LC_ALL=C grep -a "$@"; }
 # a crash report's first line, without timestamp, addresses and numbers
 sig() { g -E "$crash_re" "$1" | sed -e 's/^\[[ 0-9.]*\] //' -e 's/0x[0-9a-f]*//g' -e 's/[0-9a-f]\{8,\}//g' -e 's/[0-9][0-9]*/N/g' | sort -u; }
 
-total_pass=0 total_fail=0 n=0 off=""
-IFS=';'
-for boot in $boots; do
-	unset IFS
-	# shellcheck disable=SC2086
-	boot=$(echo $boot)
-	[ -n "$boot" ] || { IFS=';'; continue; }
-	n=$((n + 1))
+total_pass=0 total_fail=0 off=""
+# soak_boot N BOOT: one boot, its console and results judged
+soak_boot() {
+	n=$1 boot=$2
+	[ -n "$boot" ] || return 0
 	d="$dir/$n"
 	mkdir -p "$d"
 	echo "$boot" >"$d/cmdline"
 	note "boot $n: $boot, $min min"
 	t0=$(date +%s)
-	# the soak with a 3x margin on a loaded machine, and up to 10 min for
-	# trinity to start and 10 min of judging
+	# The guest's worst case, all times TIMEOUT_SCALE: up to 600 s for
+	# trinity to start, then 3x the soak + 60 s for every tool, 90 s
+	# each for the two trinity instances to end and 60 s each for the
+	# two secret checkers, a settle of the counters (up to 30 tries) and
+	# two kmemleak scans; and the boot. 3x the soak + 30 min covers it.
 	APPEND="$boot" RUN_LOG="$d/console.log" RUN_OUT="$d/results.log" \
-		TIMEOUT=$(((min * 60 * 3 + 1200) * scale)) \
+		TIMEOUT=$(((min * 60 * 3 + 1800) * scale)) \
 		"$top/scripts/run.sh" --cmd "/soak/run $min $scale >/dev/ttyS1" >"$d/run.out" 2>&1 || true
 	touch "$d/results.log"
 	p=$(g -c '^soak: ok ' "$d/results.log" || true)
@@ -77,8 +77,7 @@ for boot in $boots; do
 	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log, results: $d/results.log"
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	IFS=';'
-done
-unset IFS
+}
+for_each_boot "$boots" soak_boot
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]

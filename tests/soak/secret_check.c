@@ -4,16 +4,19 @@
  * memory with a known pattern for the whole soak, and checks every page
  * of it every second until the file named by argv[1] appears. With a
  * second argument "exclusive" the memory is SECRETMEM_EXCLUSIVE (owned by
- * this process's mm). Runs as an unprivileged user (8 MiB is the default
+ * this process's mm), and a forked child's mmap() of it must fail with
+ * EPERM. Runs as an unprivileged user (8 MiB is the default
  * RLIMIT_MEMLOCK). Exit 0 when the data never changed, 1 when it did, 2
  * when it could not start.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SIZE	(8UL << 20)
@@ -48,6 +51,21 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < SIZE / sizeof(*p); i++)
 		p[i] = pattern(i);
+	if (flags) {
+		int status;
+		pid_t pid = fork();
+
+		if (!pid) {
+			void *q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+
+			_exit(q == MAP_FAILED && errno == EPERM ? 0 : 1);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status)) {
+			printf("secret_check: another mm could map the exclusive memory\n");
+			return 1;
+		}
+	}
 	for (;;) {
 		int stop = !access(argv[1], F_OK);
 
