@@ -47,7 +47,7 @@ soak_boot() {
 	# two kmemleak scans; and the boot. 3x the soak + 30 min covers it.
 	APPEND="$boot" RUN_LOG="$d/console.log" RUN_OUT="$d/results.log" \
 		TIMEOUT=$(((min * 60 * 3 + 1800) * scale)) \
-		"$top/scripts/run.sh" --cmd "/soak/run $min $scale >/dev/ttyS1" >"$d/run.out" 2>&1 || true
+		"$top/scripts/run.sh" --cmd "/soak/run $min $scale $CONFIG >/dev/ttyS1" >"$d/run.out" 2>&1 || true
 	touch "$d/results.log"
 	p=$(g -c '^soak: ok ' "$d/results.log" || true)
 	f=$(g -c '^soak: FAIL ' "$d/results.log" || true)
