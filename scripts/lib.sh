@@ -74,7 +74,7 @@ for_each_boot() {
 		_boot=${_rest%%;*}
 		_rest=${_rest#*;}
 		_n=$((_n + 1))
-		_boot=$(echo "$_boot" | sed 's/^ *//; s/ *$//')
+		_boot=$(printf '%s\n' "$_boot" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
 		"$_fn" "$_n" "$_boot"
 	done
 }

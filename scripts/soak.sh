@@ -45,7 +45,7 @@ soak_boot() {
 	# each for the two trinity instances to end and 60 s each for the
 	# two secret checkers, a settle of the counters (up to 30 tries) and
 	# two kmemleak scans; and the boot. 3x the soak + 30 min covers it.
-	APPEND="$boot" RUN_LOG="$d/console.log" RUN_OUT="$d/results.log" \
+	APPEND="$boot ${APPEND:-}" RUN_LOG="$d/console.log" RUN_OUT="$d/results.log" \
 		TIMEOUT=$(((min * 60 * 3 + 1800) * scale)) \
 		"$top/scripts/run.sh" --cmd "/soak/run $min $scale $CONFIG >/dev/ttyS1" >"$d/run.out" 2>&1 || true
 	touch "$d/results.log"
@@ -64,7 +64,7 @@ soak_boot() {
 	[ -n "$off" ] || case "$boot" in asi=off*) off="$d/crashes" ;; esac
 	while read -r c; do
 		[ -n "$c" ] || continue
-		if [ -n "$off" ] && [ "$off" != "$d/crashes" ] && grep -qxF "$c" "$off"; then
+		if [ -n "$off" ] && [ "$off" != "$d/crashes" ] && grep -qxF -e "$c" "$off"; then
 			echo "soak: seen on asi=off too: $c" >>"$d/host.log"
 		else
 			echo "soak: FAIL console: $c" >>"$d/host.log"
@@ -72,7 +72,7 @@ soak_boot() {
 		fi
 	done <"$d/crashes"
 	[ -s "$d/crashes" ] || { echo "soak: ok console: no crash report" >>"$d/host.log"; p=$((p + 1)); }
-	g '^soak: ' "$d/results.log" | sed "s/^/  /"
+	g '^soak: ' "$d/results.log" | tr -d '\r' | sed "s/^/  /"
 	[ ! -f "$d/host.log" ] || sed "s/^/  /" "$d/host.log"
 	note "boot $n: $p passed, $f failed in $(($(date +%s) - t0)) s; console: $d/console.log, results: $d/results.log"
 	total_pass=$((total_pass + p))

@@ -58,11 +58,19 @@ int main(int argc, char **argv)
 		if (!pid) {
 			void *q = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 
-			_exit(q == MAP_FAILED && errno == EPERM ? 0 : 1);
+			/* 0: refused as it must be; 255: mapped; else the errno */
+			_exit(q != MAP_FAILED ? 255 : errno == EPERM ? 0 : errno);
 		}
-		if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		if (pid < 0) {
+			perror("secret_check: fork");
+			return 2;
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 		    WEXITSTATUS(status)) {
-			printf("secret_check: another mm could map the exclusive memory\n");
+			printf("secret_check: another mm's mmap() of the exclusive memory: %s\n",
+			       !WIFEXITED(status) ? "child died" :
+			       WEXITSTATUS(status) == 255 ? "mapped" :
+			       strerror(WEXITSTATUS(status)));
 			return 1;
 		}
 	}
