@@ -12,7 +12,8 @@
 # Per boot and overall: "N passed, N failed".
 # Environment: SOAK_MIN (10), SOAK_BOOTS (';'-separated), CONFIG, SMP,
 # MEM (2G here: stress-ng's memory stressors drove 1G into the OOM killer),
-# TIMEOUT_SCALE (every time limit, the host's and the guest's, times N).
+# TIMEOUT_SCALE (times N: the host's timeout, the guest's deadline for the
+# tools, its wait for trinity to start and its waits for tools to end).
 set -eu
 . "$(dirname "$0")/lib.sh"
 min=${SOAK_MIN:-10}
