@@ -37,7 +37,8 @@
 /* Event counters: reported as the change across a run. */
 static const char *const events[] = {
 	"cr3_writes", "asi_cr3_writes", "pair_loads", "exits_interrupt",
-	"exits_kthread", "exits_audit", "exits_unexpected", "enters_user",
+	"exits_kthread", "exits_audit", "exits_unexpected", "exits_crossing",
+	"crossings_socket", "crossings_rehome", "enters_user",
 	"enters_interrupt", "violations", "barriers", "kernel_tlb_flushes",
 	"pool_chunks_taken", "pool_tlb_flushes",
 };
@@ -303,8 +304,8 @@ static long w_tcp(long n)
 	return transfer(s, c, n);
 }
 
-/* The same TCP transfer in a new network namespace (a child does it). */
-static long w_netns_tcp(long n)
+/* @fn(@n) in a new network namespace, its loopback up (a child does it). */
+static long in_netns(long (*fn)(long n), long n)
 {
 	pid_t pid = fork();
 
@@ -312,11 +313,61 @@ static long w_netns_tcp(long n)
 		if (unshare(CLONE_NEWNET))
 			die("unshare");
 		lo_up();
-		w_tcp(n);
+		fn(n);
 		_exit(0);
 	}
 	reap(pid);
 	return n;
+}
+
+/* The same TCP transfer in a new network namespace. */
+static long w_netns_tcp(long n)
+{
+	return in_netns(w_tcp, n);
+}
+
+/*
+ * The AF_UNIX stream transfer in a new network namespace: with asi=on its
+ * payload is private to the namespace's view.
+ */
+static long w_netns_unix(long n)
+{
+	return in_netns(w_unix, n);
+}
+
+/* 64-byte messages both ways over an AF_UNIX stream pair, @n round trips. */
+static long w_unix_rr(long n)
+{
+	char buf[64] = "x";
+	int sv[2];
+	long i;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+		die("socketpair");
+	pid = fork();
+	if (!pid) {
+		close(sv[0]);
+		for (i = 0; i < n; i++)
+			if (read(sv[1], buf, sizeof(buf)) != sizeof(buf) ||
+			    write(sv[1], buf, sizeof(buf)) != sizeof(buf))
+				_exit(1);
+		_exit(0);
+	}
+	close(sv[1]);
+	for (i = 0; i < n; i++)
+		if (write(sv[0], buf, sizeof(buf)) != sizeof(buf) ||
+		    read(sv[0], buf, sizeof(buf)) != sizeof(buf))
+			die("unix_rr i/o");
+	close(sv[0]);
+	reap(pid);
+	return n;
+}
+
+/* The same round trips in a new network namespace. */
+static long w_netns_unix_rr(long n)
+{
+	return in_netns(w_unix_rr, n);
 }
 
 /*
@@ -419,6 +470,9 @@ static const struct workload {
 	{ "thread", w_thread, 500, 50 },
 	{ "tree", w_tree, 2, 1 },
 	{ "unix", w_unix, 256, 32 },
+	{ "netns_unix", w_netns_unix, 256, 32, 2 },
+	{ "unix_rr", w_unix_rr, 5000, 500 },
+	{ "netns_unix_rr", w_netns_unix_rr, 5000, 500, 2 },
 	{ "tcp", w_tcp, 256, 32 },
 	{ "netns_tcp", w_netns_tcp, 256, 32, 2 },
 	{ "unshare", w_unshare, 200, 20, 2 },
