@@ -5,7 +5,10 @@
  * guest time and the change of the in-kernel counters (debugfs
  * asi/status, /proc/meminfo) across the run. Progress goes to stderr.
  *
- *   asi_bench [-q] [-r RUNS]     -q: small operation counts (CI)
+ *   asi_bench [-q] [-r RUNS] [-w WORKLOAD] [-n OPS]
+ *     -q: small operation counts (CI); -w: run only WORKLOAD; -n: OPS
+ *     operations instead of the workload's count (for the cost of one
+ *     operation apart from a workload's fixed cost: two runs, two counts)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -371,6 +374,45 @@ static long w_netns_unix_rr(long n)
 }
 
 /*
+ * 64-byte round trips between two processes over two pipes: what a round
+ * trip costs apart from sockets (two context switches).
+ */
+static long w_pipe_rr(long n)
+{
+	char buf[64] = "x";
+	int to[2], from[2];
+	long i;
+	pid_t pid;
+
+	if (pipe(to) || pipe(from))
+		die("pipe");
+	pid = fork();
+	if (!pid) {
+		for (i = 0; i < n; i++)
+			if (read(to[0], buf, sizeof(buf)) != sizeof(buf) ||
+			    write(from[1], buf, sizeof(buf)) != sizeof(buf))
+				_exit(1);
+		_exit(0);
+	}
+	for (i = 0; i < n; i++)
+		if (write(to[1], buf, sizeof(buf)) != sizeof(buf) ||
+		    read(from[0], buf, sizeof(buf)) != sizeof(buf))
+			die("pipe_rr i/o");
+	reap(pid);
+	close(to[0]);
+	close(to[1]);
+	close(from[0]);
+	close(from[1]);
+	return n;
+}
+
+/* The same in a new network namespace: what its view costs without sockets. */
+static long w_netns_pipe_rr(long n)
+{
+	return in_netns(w_pipe_rr, n);
+}
+
+/*
  * unshare(CLONE_NEWNET) and exit, @n times: a child makes a namespace (and,
  * with asi=on, its view and its pair) and exits; the namespace's end runs
  * later, on a workqueue, and is counted in whichever run it lands.
@@ -473,6 +515,8 @@ static const struct workload {
 	{ "netns_unix", w_netns_unix, 256, 32, 2 },
 	{ "unix_rr", w_unix_rr, 5000, 500 },
 	{ "netns_unix_rr", w_netns_unix_rr, 5000, 500, 2 },
+	{ "pipe_rr", w_pipe_rr, 5000, 500 },
+	{ "netns_pipe_rr", w_netns_pipe_rr, 5000, 500, 2 },
 	{ "tcp", w_tcp, 256, 32 },
 	{ "netns_tcp", w_netns_tcp, 256, 32, 2 },
 	{ "unshare", w_unshare, 200, 20, 2 },
@@ -483,15 +527,21 @@ static const struct workload {
 int main(int argc, char **argv)
 {
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+	const char *only = NULL;
 	bool quick = false;
 	unsigned int w, i;
 	int runs = 5, opt, r;
+	long ops_arg = 0;
 
-	while ((opt = getopt(argc, argv, "qr:")) != -1) {
+	while ((opt = getopt(argc, argv, "qr:w:n:")) != -1) {
 		if (opt == 'q')
 			quick = true;
 		else if (opt == 'r')
 			runs = atoi(optarg);
+		else if (opt == 'w')
+			only = optarg;
+		else if (opt == 'n')
+			ops_arg = atol(optarg);
 		else
 			return 2;
 	}
@@ -512,7 +562,10 @@ int main(int argc, char **argv)
 
 	for (w = 0; w < sizeof(workloads) / sizeof(workloads[0]); w++) {
 		const struct workload *wl = &workloads[w];
-		long n = quick ? wl->quick : wl->full;
+		long n = ops_arg ? ops_arg : quick ? wl->quick : wl->full;
+
+		if (only && strcmp(only, wl->name))
+			continue;
 
 		for (r = 1; r <= runs; r++) {
 			struct sample a, b;
