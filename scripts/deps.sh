@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 pkgs="make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio xz-utils
 perl python3 git qemu-system-x86 qemu-system-data busybox-static ccache
-libcap-dev iproute2 util-linux iperf3 socat stress-ng trinity"
+libcap-dev iproute2 util-linux iperf3 socat stress-ng trinity ethtool"
 
 missing=""
 for p in $pkgs; do

@@ -2,14 +2,15 @@
 # make initramfs: busybox-static, the harness /init, the selftest
 # programs of tests/selftests.list, built statically from the tree against
 # its own exported headers, the benchmark program bench/asi_bench, and
-# Debian's bash, ip, unshare, nsenter, iperf3, socat, setpriv, stress-ng
-# and trinity with their libraries, and the soak's guest side.
+# Debian's bash, dash (/bin/sh), ip, nstat, ethtool, unshare, nsenter,
+# iperf3, socat, setpriv, stress-ng and trinity with their libraries, and the soak's guest side.
 # Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
 ensure_tree
 GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat
-/usr/bin/setpriv /usr/bin/stress-ng /usr/bin/trinity"
+/usr/bin/setpriv /usr/bin/stress-ng /usr/bin/trinity /usr/sbin/ethtool /usr/bin/nstat
+/usr/bin/dash"
 [ -f "$O/.config" ] || die "no kernel configured in $O (make kernel)"
 
 kmake -s headers >/dev/null
@@ -19,13 +20,19 @@ rm -rf "$root"
 mkdir -p "$root/bin" "$root/tests"
 
 list="$top/tests/selftests.list"
-grep -v '^[[:space:]]*\(#\|$\)' "$list" >"$root/tests/list"
+grep -v '^[[:space:]]*\(#\|$\)' "$list" >"$B/selftests-$CONFIG.list"
+# "build" for a timeout: a program a listed script runs, built, not run
+awk '$3 != "build"' "$B/selftests-$CONFIG.list" >"$root/tests/list"
 while read -r dir prog _; do
 	mkdir -p "$ST/$dir" "$root/tests/$dir"
-	# a script (TEST_PROGS) runs from the tree as it is
-	case "$prog" in *.sh)
-		cp "$TREE/tools/testing/selftests/$dir/$prog" "$root/tests/$dir/" ||
-			die "no selftest script $dir/$prog"
+	# a script (TEST_PROGS) runs from the tree as it is, with the helper
+	# scripts its directory's tests source or run
+	case "$prog" in *.sh | run_*)
+		for f in "$prog" in_netns.sh lib.sh net_helper.sh; do
+			[ "$f" = "$prog" ] || [ -f "$TREE/tools/testing/selftests/$dir/$f" ] || continue
+			cp "$TREE/tools/testing/selftests/$dir/$f" "$root/tests/$dir/" ||
+				die "no selftest script $dir/$f"
+		done
 		continue ;;
 	esac
 	if ! make -s -C "$TREE/tools/testing/selftests/$dir" OUTPUT="$ST/$dir" \
@@ -35,7 +42,7 @@ while read -r dir prog _; do
 		die "building selftest $dir/$prog failed"
 	fi
 	cp "$ST/$dir/$prog" "$root/tests/$dir/"
-done <"$root/tests/list"
+done <"$B/selftests-$CONFIG.list"
 
 mkdir -p "$root/bench"
 gcc -static -O2 -Wall -o "$root/bench/asi_bench" "$top/bench/asi_bench.c" -lpthread ||
