@@ -3,7 +3,8 @@
 # programs of tests/selftests.list, built statically from the tree against
 # its own exported headers, the benchmark program bench/asi_bench, and
 # Debian's bash, dash (/bin/sh), ip, nstat, ethtool, unshare, nsenter,
-# iperf3, socat, setpriv, stress-ng and trinity with their libraries, and the soak's guest side.
+# iperf3, socat, setpriv, stress-ng and trinity with their libraries,
+# and the soak's guest side.
 # Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
