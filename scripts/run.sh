@@ -11,7 +11,7 @@
 # ICOUNT=1 (QEMU -icount shift=0,sleep=off: guest ns = instructions),
 # QMON=PATH (a QEMU monitor on that unix socket: `log exec,nochain` there
 # traces every translated block the guest runs, for a profile),
-# TIMEOUT (seconds: 1500 for --test, 900 for --cmd and --bench); for --cmd,
+# TIMEOUT (seconds: 2400 for --test, 900 for --cmd and --bench); for --cmd,
 # RUN_LOG (the console log; build/run-cmd.log) and RUN_OUT (a file for the
 # guest's second serial port, /dev/ttyS1: output away from printk's).
 set -eu
@@ -77,7 +77,7 @@ case "${1:-}" in
 	dir=$2
 	start_run "$dir" harness.mode=test
 	set +e
-	qemu timeout "${TIMEOUT:-1500}" -- -append "$(cat "$dir/cmdline")" \
+	qemu timeout "${TIMEOUT:-2400}" -- -append "$(cat "$dir/cmdline")" \
 		-serial "file:$dir/console.log" -serial "file:$dir/results.tap" </dev/null
 	rc=$?
 	set -e

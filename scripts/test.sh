@@ -29,7 +29,7 @@ test_boot() {
 	note "boot $i: $label ${APPEND:+(+ $APPEND)}"
 	start=$(date +%s)
 	set +e
-	APPEND="$boot ${APPEND:-} harness.tscale=$scale" TIMEOUT=$((${TIMEOUT:-1500} * scale)) \
+	APPEND="$boot ${APPEND:-} harness.tscale=$scale" TIMEOUT=$((${TIMEOUT:-2400} * scale)) \
 		"$top/scripts/run.sh" --test "$d"
 	rc=$?
 	set -e
