@@ -26,6 +26,7 @@ help:
 	@echo '                consoles, the results and the counters'
 	@echo 'make check      checkpatch --strict on the series; BISECT=1 also builds every prefix'
 	@echo 'CONFIG=debug    adds KASAN, lockdep, DEBUG_VM, DEBUG_PAGEALLOC, kmemleak'
+	@echo 'CONFIG=perf     -O2 and jump labels, as distributions build (for make bench)'
 	@echo "BOOT='a;b c'    ';'-separated kernel command lines, one boot each (default: $(BOOT))"
 
 deps:
