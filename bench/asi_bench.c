@@ -43,7 +43,8 @@
 static const char *const events[] = {
 	"cr3_writes", "asi_cr3_writes", "pair_loads", "exits_interrupt",
 	"exits_kthread", "exits_audit", "exits_unexpected", "exits_crossing",
-	"crossings_socket", "crossings_rehome", "enters_user",
+	"crossings_socket", "crossings_rehome", "crossings_address",
+	"crossings_device", "enters_user",
 	"enters_interrupt", "violations", "barriers", "kernel_tlb_flushes",
 	"pool_chunks_taken", "pool_tlb_flushes",
 };

@@ -2,14 +2,14 @@
 # make initramfs: busybox-static, the harness /init, the selftest
 # programs of tests/selftests.list, built statically from the tree against
 # its own exported headers, the benchmark program bench/asi_bench, and
-# Debian's bash, dash (/bin/sh), ip, nstat, ethtool, unshare, nsenter,
+# Debian's bash, dash (/bin/sh), ip, tc, nstat, ethtool, unshare, nsenter,
 # iperf3, socat, setpriv, stress-ng and trinity with their libraries,
 # and the soak's guest side.
 # Output: build/initramfs-$CONFIG.cpio.gz
 set -eu
 . "$(dirname "$0")/lib.sh"
 ensure_tree
-GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat
+GUEST_TOOLS="/bin/bash /usr/sbin/ip /usr/sbin/tc /usr/bin/unshare /usr/bin/nsenter /usr/bin/iperf3 /usr/bin/socat
 /usr/bin/setpriv /usr/bin/stress-ng /usr/bin/trinity /usr/sbin/ethtool /usr/bin/nstat
 /usr/bin/dash"
 [ -f "$O/.config" ] || die "no kernel configured in $O (make kernel)"
