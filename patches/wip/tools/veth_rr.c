@@ -90,6 +90,7 @@ int main(void)
 	}
 	for (r = 1; r <= 3; r++) {
 		long sh = st("payload_shares"), rh = st("payload_rehomes"), fb = st("private_fallbacks");
+		long rf = st("rehome_fallbacks");
 		long ei = st("exits_interrupt"), ec = st("exits_crossing"), cr = st("cr3_writes");
 		double t0 = now();
 
@@ -99,9 +100,9 @@ int main(void)
 		}
 		double t1 = now();
 
-		printf("veth_rr run %d: %d round trips, %.0f ns, %.0f per rt; shares %ld rehomes %ld fallbacks %ld exits_interrupt %ld exits_crossing %ld cr3 %ld\n",
+		printf("veth_rr run %d: %d round trips, %.0f ns, %.0f per rt; shares %ld rehomes %ld fallbacks %ld/%ld exits_interrupt %ld exits_crossing %ld cr3 %ld\n",
 		       r, N, t1 - t0, (t1 - t0) / N, st("payload_shares") - sh,
-		       st("payload_rehomes") - rh, st("private_fallbacks") - fb,
+		       st("payload_rehomes") - rh, st("private_fallbacks") - fb, st("rehome_fallbacks") - rf,
 		       st("exits_interrupt") - ei, st("exits_crossing") - ec, st("cr3_writes") - cr);
 	}
 	kill(pid, 9);
