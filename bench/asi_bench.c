@@ -13,8 +13,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -44,7 +46,8 @@ static const char *const events[] = {
 	"cr3_writes", "asi_cr3_writes", "pair_loads", "exits_interrupt",
 	"exits_kthread", "exits_audit", "exits_unexpected", "exits_crossing",
 	"crossings_socket", "crossings_rehome", "crossings_address",
-	"crossings_device", "enters_user",
+	"crossings_device", "payload_shares", "payload_rehomes",
+	"rehome_fallbacks", "enters_user",
 	"enters_interrupt", "violations", "barriers", "kernel_tlb_flushes",
 	"pool_chunks_taken", "pool_tlb_flushes",
 };
@@ -629,6 +632,221 @@ static long w_setns(long n)
 	return n;
 }
 
+/*
+ * Traffic over a veth pair between two namespaces: this process's (the
+ * host's, or with @netns a namespace of its own, for the run of the
+ * workload) at 10.99.0.1 and a child's at 10.99.0.2, which echoes UDP
+ * datagrams and a TCP connection's bytes (or, for a stream, sinks them
+ * and acks the end). veth_setup() and veth_teardown() run outside the
+ * measured runs; the runs move only the traffic.
+ */
+#define VETH_PORT	9000
+#define VETH_MSG	1000
+
+static pid_t veth_server;
+static int veth_home = -1, veth_udp = -1, veth_tcp = -1;
+
+static void sh(const char *fmt, int arg)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	if (system(cmd))
+		die(cmd);
+}
+
+static void veth_addr(struct sockaddr_in *a, const char *ip)
+{
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(VETH_PORT);
+	inet_pton(AF_INET, ip, &a->sin_addr);
+}
+
+/*
+ * The child's side, a process group of its own, until killed: a UDP echo
+ * and a TCP echo or sink, a process per connection (the round-trip
+ * connection stays open while a stream runs).
+ */
+static void veth_serve(int ready)
+{
+	static char buf[65536];
+	struct sockaddr_in a, from;
+	socklen_t fl;
+	int u, l, c, one = 1;
+	ssize_t r;
+	char mode;
+
+	veth_addr(&a, "10.99.0.2");
+	signal(SIGCHLD, SIG_IGN);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	if (u < 0 || l < 0 || bind(u, (void *)&a, sizeof(a)) ||
+	    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(l, (void *)&a, sizeof(a)) || listen(l, 8) || write(ready, "x", 1) != 1)
+		_exit(1);
+	if (!fork()) {
+		close(l);
+		for (;;) {
+			fl = sizeof(from);
+			r = recvfrom(u, buf, sizeof(buf), 0, (void *)&from, &fl);
+			if (r < 0 || sendto(u, buf, r, 0, (void *)&from, fl) != r)
+				_exit(1);
+		}
+	}
+	close(u);
+	for (;;) {
+		c = accept(l, NULL, NULL);
+		if (c < 0)
+			_exit(1);
+		if (fork()) {
+			close(c);
+			continue;
+		}
+		close(l);
+		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		if (read(c, &mode, 1) != 1)
+			_exit(1);
+		while ((r = read(c, buf, mode == 'r' ? VETH_MSG : sizeof(buf))) > 0)
+			if (mode == 'r' && write(c, buf, r) != r)
+				_exit(1);
+		if (mode == 's' && write(c, "x", 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+}
+
+static int veth_connect(int type, char mode)
+{
+	struct sockaddr_in b;
+	int s = socket(AF_INET, type, 0), one = 1;
+
+	veth_addr(&b, "10.99.0.2");
+	if (s < 0 || connect(s, (void *)&b, sizeof(b)))
+		die("veth connect");
+	if (type == SOCK_STREAM &&
+	    (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
+	     write(s, &mode, 1) != 1))
+		die("veth tcp mode");
+	return s;
+}
+
+/* @n round trips of VETH_MSG bytes on connected socket @s */
+static long veth_rr(int s, long n)
+{
+	static char buf[VETH_MSG];
+	long i, got;
+	ssize_t r;
+
+	for (i = 0; i < n; i++) {
+		if (send(s, buf, sizeof(buf), 0) != sizeof(buf))
+			die("veth send");
+		for (got = 0; got < (long)sizeof(buf); got += r) {
+			r = recv(s, buf + got, sizeof(buf) - got, 0);
+			if (r <= 0)
+				die("veth recv");
+		}
+	}
+	return n;
+}
+
+static void veth_setup(bool netns)
+{
+	int p[2], q[2];
+	char c;
+
+	if (pipe(p) || pipe(q))
+		die("veth: pipe");
+	veth_server = fork();
+	if (!veth_server) {
+		if (setpgid(0, 0) || unshare(CLONE_NEWNET))
+			_exit(1);
+		lo_up();
+		if (write(q[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 ||
+		    system("ip addr add 10.99.0.2/24 dev vb && ip link set vb up"))
+			_exit(1);
+		veth_serve(q[1]);
+	}
+	if (read(q[0], &c, 1) != 1)
+		die("veth: server");
+	if (netns) {
+		veth_home = open("/proc/self/ns/net", O_RDONLY);
+		if (veth_home < 0 || unshare(CLONE_NEWNET))
+			die("veth: unshare");
+		lo_up();
+	}
+	sh("ip link add va type veth peer name vb netns %d && "
+	   "ip addr add 10.99.0.1/24 dev va && ip link set va up", veth_server);
+	if (write(p[1], "x", 1) != 1 || read(q[0], &c, 1) != 1)
+		die("veth: server setup");
+	close(p[0]);
+	close(p[1]);
+	close(q[0]);
+	close(q[1]);
+	veth_udp = veth_connect(SOCK_DGRAM, 0);
+	veth_tcp = veth_connect(SOCK_STREAM, 'r');
+	/* neighbour resolution, the first sends: not in the runs */
+	veth_rr(veth_udp, 50);
+	veth_rr(veth_tcp, 50);
+}
+
+static void veth_teardown(void)
+{
+	close(veth_udp);
+	close(veth_tcp);
+	/* first: the pair would go with the server's namespace, at any time */
+	if (system("ip link del va"))
+		die("veth: ip link del");
+	kill(-veth_server, SIGKILL);
+	waitpid(veth_server, NULL, 0);
+	if (veth_home >= 0) {
+		if (setns(veth_home, CLONE_NEWNET))
+			die("veth: setns home");
+		close(veth_home);
+		veth_home = -1;
+	}
+	sleep(2);	/* the namespaces end on a workqueue, before the next workload */
+}
+
+static void veth_host(void)
+{
+	veth_setup(false);
+}
+
+static void veth_netns(void)
+{
+	veth_setup(true);
+}
+
+/* 1000-byte UDP datagrams both ways, @n round trips */
+static long w_veth_udp_rr(long n)
+{
+	return veth_rr(veth_udp, n);
+}
+
+/* 1000 bytes both ways on a TCP connection (TCP_NODELAY), @n round trips */
+static long w_veth_tcp_rr(long n)
+{
+	return veth_rr(veth_tcp, n);
+}
+
+/* @n chunks of 64 KiB one way on a new TCP connection */
+static long w_veth_tcp(long n)
+{
+	static char buf[65536];
+	int s = veth_connect(SOCK_STREAM, 's');
+	long i;
+	char c;
+
+	for (i = 0; i < n; i++)
+		if (write(s, buf, sizeof(buf)) != sizeof(buf))
+			die("veth stream");
+	if (shutdown(s, SHUT_WR) || read(s, &c, 1) != 1)
+		die("veth stream end");
+	close(s);
+	return n;
+}
+
 /* Populate @n pages of secret memory (256 MiB; -q: 32 MiB), free them, wait for the pool. */
 static long w_secret(long n)
 {
@@ -662,6 +880,8 @@ static const struct workload {
 	long (*fn)(long n);
 	long full, quick;
 	unsigned int settle;
+	/* before the first run and after the last, outside the runs */
+	void (*setup)(void), (*teardown)(void);
 } workloads[] = {
 	{ "getpid", w_getpid, 200000, 20000 },
 	{ "read_zero", w_read_zero, 50000, 5000 },
@@ -686,6 +906,12 @@ static const struct workload {
 	{ "netns_udp_sock", w_netns_udp_sock, 2000, 200, 2 },
 	{ "tcp", w_tcp, 256, 32 },
 	{ "netns_tcp", w_netns_tcp, 256, 32, 2 },
+	{ "veth_udp_rr", w_veth_udp_rr, 2000, 200, 0, veth_host, veth_teardown },
+	{ "netns_veth_udp_rr", w_veth_udp_rr, 2000, 200, 0, veth_netns, veth_teardown },
+	{ "veth_tcp_rr", w_veth_tcp_rr, 2000, 200, 0, veth_host, veth_teardown },
+	{ "netns_veth_tcp_rr", w_veth_tcp_rr, 2000, 200, 0, veth_netns, veth_teardown },
+	{ "veth_tcp", w_veth_tcp, 256, 32, 0, veth_host, veth_teardown },
+	{ "netns_veth_tcp", w_veth_tcp, 256, 32, 0, veth_netns, veth_teardown },
 	{ "unshare", w_unshare, 200, 20, 2 },
 	{ "setns", w_setns, 5000, 500, 2 },
 	{ "secretmem", w_secret, 65536, 8192 },
@@ -733,6 +959,8 @@ int main(int argc, char **argv)
 
 		if (only && strcmp(only, wl->name))
 			continue;
+		if (wl->setup)
+			wl->setup();
 
 		for (r = 1; r <= runs; r++) {
 			struct sample a, b;
@@ -754,6 +982,8 @@ int main(int argc, char **argv)
 			printf("\n");
 			fflush(stdout);
 		}
+		if (wl->teardown)
+			wl->teardown();
 	}
 	return 0;
 }

@@ -55,14 +55,15 @@ function per1k(b, w, c,    m) {
 # "memory" figures per run.
 function table_row(kind, b, w) {
 	if (kind == "events")
-		printf "| %s | `%s` | %s | %s | %s | %s/%s/%s/%s/%s | %s/%s/%s/%s | %s | %s | %s | %s |\n", w, b,
+		printf "| %s | `%s` | %s | %s | %s | %s/%s/%s/%s/%s | %s/%s/%s/%s | %s/%s/%s | %s | %s | %s | %s |\n", w, b,
 			per1k(b, w, "cr3_writes"), per1k(b, w, "asi_cr3_writes"),
 			per1k(b, w, "pair_loads"), per1k(b, w, "exits_interrupt"),
 			per1k(b, w, "exits_kthread"), per1k(b, w, "exits_audit"),
 			per1k(b, w, "exits_unexpected"), per1k(b, w, "exits_crossing"),
 			per1k(b, w, "crossings_socket"), per1k(b, w, "crossings_rehome"),
 			per1k(b, w, "crossings_address"), per1k(b, w, "crossings_device"),
-			per1k(b, w, "enters_user"),
+			per1k(b, w, "payload_shares"), per1k(b, w, "payload_rehomes"),
+			per1k(b, w, "rehome_fallbacks"), per1k(b, w, "enters_user"),
 			per1k(b, w, "enters_interrupt"), per1k(b, w, "violations"),
 			per1k(b, w, "barriers") > md
 	else
@@ -216,11 +217,13 @@ END {
 	print "CR3 writes on the context-switch path (all, and those only ASI causes)," > md
 	print "loads of a task's (mm, view) pair, exits from the view by cause" > md
 	print "(interrupt / kernel thread / audit / unexpected / crossing), crossings" > md
-	print "by class (socket / rehome / address / device), entries back into the view" > md
-	print "on return to user mode and when an interrupt returns, violations, barriers." > md
+	print "by class (socket / rehome / address / device), payload copies (private" > md
+	print "payload copied out to shared memory / received payload copied into a" > md
+	print "view / left shared for want of a page), entries back into the view on" > md
+	print "return to user mode and when an interrupt returns, violations, barriers." > md
 	print "" > md
-	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u/c | crossings s/r/a/d | enters (user) | enters (interrupt) | violations | barriers |" > md
-	print "|---|---|---|---|---|---|---|---|---|---|---|" > md
+	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u/c | crossings s/r/a/d | payload copies out/in/fallback | enters (user) | enters (interrupt) | violations | barriers |" > md
+	print "|---|---|---|---|---|---|---|---|---|---|---|---|" > md
 	table_rows("events")
 	print "" > md
 

@@ -11,6 +11,8 @@
 # ICOUNT=1 (QEMU -icount shift=0,sleep=off: guest ns = instructions),
 # QMON=PATH (a QEMU monitor on that unix socket: `log exec,nochain` there
 # traces every translated block the guest runs, for a profile),
+# QEMU_PLUGIN=FILE.so[,ARGS] (a TCG plugin: patches/wip/tools/tbprof.c
+# counts instructions per kernel symbol, exact and much faster),
 # TIMEOUT (seconds: 2400 for --test, 900 for --cmd and --bench); for --cmd,
 # RUN_LOG (the console log; build/run-cmd.log) and RUN_OUT (a file for the
 # guest's second serial port, /dev/ttyS1: output away from printk's).
@@ -37,7 +39,7 @@ qemu() {
 	icount=""
 	[ "${ICOUNT:-0}" != 1 ] || icount="-icount shift=0,sleep=off"
 	# shellcheck disable=SC2086
-	$pre qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}" $icount ${QMON:+-monitor unix:$QMON,server,nowait} \
+	$pre qemu-system-x86_64 -M q35 -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}" $icount ${QEMU_PLUGIN:+-plugin "$QEMU_PLUGIN"} ${QMON:+-monitor unix:$QMON,server,nowait} \
 		-nodefaults -nographic -no-reboot -bios "$bios" \
 		-kernel "$kernel" -initrd "$initrd" "$@"
 }

@@ -1,6 +1,7 @@
 // veth_rr: UDP round trips of 1000 bytes between init_net and a namespace
 // over a veth pair; prints round trips and guest ns (= instructions under
-// -icount shift=0) for runs 1..3, and payload counters.
+// -icount shift=0) for runs 1..3 (argv[1]: how many runs), and payload
+// counters.
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -40,8 +41,9 @@ static double now(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int runs = argc > 1 ? atoi(argv[1]) : 3;
 	int p[2], q[2], s, i, r;
 	char buf[LEN], c;
 	struct sockaddr_in b = { .sin_family = AF_INET, .sin_port = htons(9000) };
@@ -88,7 +90,7 @@ int main(void)
 		send(s, buf, LEN, 0);
 		recv(s, buf, LEN, 0);
 	}
-	for (r = 1; r <= 3; r++) {
+	for (r = 1; r <= runs; r++) {
 		long sh = st("payload_shares"), rh = st("payload_rehomes"), fb = st("private_fallbacks");
 		long rf = st("rehome_fallbacks");
 		long ei = st("exits_interrupt"), ec = st("exits_crossing"), cr = st("cr3_writes");
