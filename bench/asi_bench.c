@@ -634,17 +634,20 @@ static long w_setns(long n)
 
 /*
  * Traffic over a veth pair between two namespaces: this process's (the
- * host's, or with @netns a namespace of its own, for the run of the
+ * host's, or with @netns a namespace of its own, for the runs of the
  * workload) at 10.99.0.1 and a child's at 10.99.0.2, which echoes UDP
- * datagrams and a TCP connection's bytes (or, for a stream, sinks them
- * and acks the end). veth_setup() and veth_teardown() run outside the
- * measured runs; the runs move only the traffic.
+ * datagrams and the bytes of one TCP connection, and sinks a second
+ * TCP connection's streams, acking each. veth_setup() and
+ * veth_teardown() run outside the measured runs, which move only the
+ * traffic: connections are made, neighbours resolved and IPv6 kept off
+ * the pair (no neighbour discovery or MLD in a run) beforehand.
  */
 #define VETH_PORT	9000
 #define VETH_MSG	1000
 
 static pid_t veth_server;
-static int veth_home = -1, veth_udp = -1, veth_tcp = -1;
+static int veth_home = -1, veth_udp = -1, veth_tcp = -1, veth_stream = -1;
+static long veth_views;
 
 static void sh(const char *fmt, int arg)
 {
@@ -655,6 +658,21 @@ static void sh(const char *fmt, int arg)
 		die(cmd);
 }
 
+/* IPv6 off on @dev, where there is IPv6 */
+static void no_ipv6(const char *dev)
+{
+	char path[96];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+	fd = open(path, O_WRONLY);
+	if (fd >= 0) {
+		if (write(fd, "1", 1) != 1)
+			die("disable_ipv6");
+		close(fd);
+	}
+}
+
 static void veth_addr(struct sockaddr_in *a, const char *ip)
 {
 	memset(a, 0, sizeof(*a));
@@ -663,11 +681,52 @@ static void veth_addr(struct sockaddr_in *a, const char *ip)
 	inet_pton(AF_INET, ip, &a->sin_addr);
 }
 
+static bool read_all(int fd, void *buf, size_t len)
+{
+	ssize_t r;
+
+	for (; len; len -= r, buf = (char *)buf + r) {
+		r = read(fd, buf, len);
+		if (r <= 0)
+			return false;
+	}
+	return true;
+}
+
 /*
- * The child's side, a process group of its own, until killed: a UDP echo
- * and a TCP echo or sink, a process per connection (the round-trip
- * connection stays open while a stream runs).
+ * A TCP connection of the server: 'r' echoes VETH_MSG-byte messages,
+ * 's' reads a count of bytes and acks them once read, until EOF.
  */
+static void veth_conn(int c)
+{
+	static char buf[65536];
+	long len, got;
+	ssize_t r;
+	char mode;
+
+	if (!read_all(c, &mode, 1))
+		_exit(1);
+	for (;;) {
+		if (mode == 'r') {
+			if (!read_all(c, buf, VETH_MSG))
+				_exit(0);
+			if (write(c, buf, VETH_MSG) != VETH_MSG)
+				_exit(1);
+			continue;
+		}
+		if (!read_all(c, &len, sizeof(len)))
+			_exit(0);
+		for (got = 0; got < len; got += r) {
+			r = read(c, buf, sizeof(buf) < (size_t)(len - got) ? sizeof(buf) : len - got);
+			if (r <= 0)
+				_exit(1);
+		}
+		if (write(c, "x", 1) != 1)
+			_exit(1);
+	}
+}
+
+/* The child's side, a process group of its own, until killed. */
 static void veth_serve(int ready)
 {
 	static char buf[65536];
@@ -675,7 +734,6 @@ static void veth_serve(int ready)
 	socklen_t fl;
 	int u, l, c, one = 1;
 	ssize_t r;
-	char mode;
 
 	veth_addr(&a, "10.99.0.2");
 	signal(SIGCHLD, SIG_IGN);
@@ -699,30 +757,25 @@ static void veth_serve(int ready)
 		c = accept(l, NULL, NULL);
 		if (c < 0)
 			_exit(1);
-		if (fork()) {
-			close(c);
-			continue;
+		if (!fork()) {
+			close(l);
+			setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			veth_conn(c);
 		}
-		close(l);
-		setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (read(c, &mode, 1) != 1)
-			_exit(1);
-		while ((r = read(c, buf, mode == 'r' ? VETH_MSG : sizeof(buf))) > 0)
-			if (mode == 'r' && write(c, buf, r) != r)
-				_exit(1);
-		if (mode == 's' && write(c, "x", 1) != 1)
-			_exit(1);
-		_exit(0);
+		close(c);
 	}
 }
 
 static int veth_connect(int type, char mode)
 {
+	struct timeval tmo = { .tv_sec = 30 };
 	struct sockaddr_in b;
 	int s = socket(AF_INET, type, 0), one = 1;
 
 	veth_addr(&b, "10.99.0.2");
-	if (s < 0 || connect(s, (void *)&b, sizeof(b)))
+	/* a lost datagram or a dead server fails the run, not hangs it */
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tmo, sizeof(tmo)) ||
+	    connect(s, (void *)&b, sizeof(b)))
 		die("veth connect");
 	if (type == SOCK_STREAM &&
 	    (setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) ||
@@ -750,23 +803,51 @@ static long veth_rr(int s, long n)
 	return n;
 }
 
+/* @n chunks of 64 KiB one way on the stream connection, acked at the end */
+static long veth_send_stream(long n)
+{
+	static char buf[65536];
+	long len = n * (long)sizeof(buf), i;
+	char c;
+
+	if (write(veth_stream, &len, sizeof(len)) != sizeof(len))
+		die("veth stream");
+	for (i = 0; i < n; i++)
+		if (write(veth_stream, buf, sizeof(buf)) != sizeof(buf))
+			die("veth stream");
+	if (read(veth_stream, &c, 1) != 1)
+		die("veth stream ack");
+	return n;
+}
+
 static void veth_setup(bool netns)
 {
 	int p[2], q[2];
 	char c;
 
+	veth_views = lookup(STATUS, "views");
 	if (pipe(p) || pipe(q))
 		die("veth: pipe");
+	fflush(NULL);
 	veth_server = fork();
+	if (veth_server < 0)
+		die("veth: fork");
 	if (!veth_server) {
+		close(p[1]);
+		close(q[0]);
 		if (setpgid(0, 0) || unshare(CLONE_NEWNET))
 			_exit(1);
 		lo_up();
-		if (write(q[1], "x", 1) != 1 || read(p[0], &c, 1) != 1 ||
-		    system("ip addr add 10.99.0.2/24 dev vb && ip link set vb up"))
+		if (write(q[1], "x", 1) != 1 || read(p[0], &c, 1) != 1)
+			_exit(1);
+		no_ipv6("vb");
+		if (system("ip addr add 10.99.0.2/24 dev vb && ip link set vb up"))
 			_exit(1);
 		veth_serve(q[1]);
 	}
+	/* a server that dies closes its ends: the reads below fail */
+	close(p[0]);
+	close(q[1]);
 	if (read(q[0], &c, 1) != 1)
 		die("veth: server");
 	if (netns) {
@@ -775,25 +856,42 @@ static void veth_setup(bool netns)
 			die("veth: unshare");
 		lo_up();
 	}
-	sh("ip link add va type veth peer name vb netns %d && "
-	   "ip addr add 10.99.0.1/24 dev va && ip link set va up", veth_server);
+	sh("ip link add va type veth peer name vb netns %d", veth_server);
+	no_ipv6("va");
+	if (system("ip addr add 10.99.0.1/24 dev va && ip link set va up"))
+		die("veth: va up");
 	if (write(p[1], "x", 1) != 1 || read(q[0], &c, 1) != 1)
 		die("veth: server setup");
-	close(p[0]);
 	close(p[1]);
 	close(q[0]);
-	close(q[1]);
 	veth_udp = veth_connect(SOCK_DGRAM, 0);
 	veth_tcp = veth_connect(SOCK_STREAM, 'r');
+	veth_stream = veth_connect(SOCK_STREAM, 's');
 	/* neighbour resolution, the first sends: not in the runs */
 	veth_rr(veth_udp, 50);
 	veth_rr(veth_tcp, 50);
+	veth_send_stream(4);
+}
+
+/* an orderly end of a TCP connection: its peer has closed too */
+static void veth_close(int s)
+{
+	char c;
+
+	if (shutdown(s, SHUT_WR))
+		die("veth: shutdown");
+	while (read(s, &c, 1) > 0)
+		;
+	close(s);
 }
 
 static void veth_teardown(void)
 {
+	long i, views = -1;
+
 	close(veth_udp);
-	close(veth_tcp);
+	veth_close(veth_tcp);
+	veth_close(veth_stream);
 	/* first: the pair would go with the server's namespace, at any time */
 	if (system("ip link del va"))
 		die("veth: ip link del");
@@ -805,7 +903,15 @@ static void veth_teardown(void)
 		close(veth_home);
 		veth_home = -1;
 	}
-	sleep(2);	/* the namespaces end on a workqueue, before the next workload */
+	/* the namespaces end on a workqueue: before the next workload */
+	for (i = 0; i < 300; i++) {
+		views = lookup(STATUS, "views");
+		if (views <= veth_views)
+			return;
+		usleep(100000);
+	}
+	fprintf(stderr, "asi_bench: veth: %ld views 30 s after teardown, %ld before setup\n",
+		views, veth_views);
 }
 
 static void veth_host(void)
@@ -830,21 +936,10 @@ static long w_veth_tcp_rr(long n)
 	return veth_rr(veth_tcp, n);
 }
 
-/* @n chunks of 64 KiB one way on a new TCP connection */
+/* @n chunks of 64 KiB one way on a TCP connection, acked at the end */
 static long w_veth_tcp(long n)
 {
-	static char buf[65536];
-	int s = veth_connect(SOCK_STREAM, 's');
-	long i;
-	char c;
-
-	for (i = 0; i < n; i++)
-		if (write(s, buf, sizeof(buf)) != sizeof(buf))
-			die("veth stream");
-	if (shutdown(s, SHUT_WR) || read(s, &c, 1) != 1)
-		die("veth stream end");
-	close(s);
-	return n;
+	return veth_send_stream(n);
 }
 
 /* Populate @n pages of secret memory (256 MiB; -q: 32 MiB), free them, wait for the pool. */
@@ -939,6 +1034,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	setrlimit(RLIMIT_MEMLOCK, &unlimited);
+	/* a write to a dead peer fails with EPIPE and a message */
+	signal(SIGPIPE, SIG_IGN);
 	lo_up();
 	if (system("tar cf /tmp/bench.tar /bin /tests 2>/dev/null"))
 		die("making /tmp/bench.tar");

@@ -219,7 +219,7 @@ END {
 	print "(interrupt / kernel thread / audit / unexpected / crossing), crossings" > md
 	print "by class (socket / rehome / address / device), payload copies (private" > md
 	print "payload copied out to shared memory / received payload copied into a" > md
-	print "view / left shared for want of a page), entries back into the view on" > md
+	print "view / left shared, not re-homed), entries back into the view on" > md
 	print "return to user mode and when an interrupt returns, violations, barriers." > md
 	print "" > md
 	print "| workload | boot | CR3 writes | by ASI | pair loads | exits i/k/a/u/c | crossings s/r/a/d | payload copies out/in/fallback | enters (user) | enters (interrupt) | violations | barriers |" > md
