@@ -829,7 +829,7 @@ static void veth_setup(bool netns)
 	if (pipe(p) || pipe(q))
 		die("veth: pipe");
 	fflush(NULL);
-	veth_server = fork();
+	veth_server = fork();	/* a die() below leaves it: the boot ends with the bench */
 	if (veth_server < 0)
 		die("veth: fork");
 	if (!veth_server) {
@@ -903,7 +903,11 @@ static void veth_teardown(void)
 		close(veth_home);
 		veth_home = -1;
 	}
-	/* the namespaces end on a workqueue: before the next workload */
+	/*
+	 * The namespaces end on a workqueue: before the next workload, with
+	 * asi=off too (where no view counts them), then their views.
+	 */
+	sleep(2);
 	for (i = 0; i < 300; i++) {
 		views = lookup(STATUS, "views");
 		if (views <= veth_views)
